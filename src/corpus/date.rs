@@ -1,0 +1,222 @@
+//! Dates as the documents and questions write them (`June 8, 1962`, `8 June 1962`, `1962-06-08`,
+//! `June 1962`, `26 June`), read into a partial date that prints as ISO (`1962-06-08`, `1962-06`).
+
+use std::fmt;
+
+/// A date with optional month and day; the year may be unknown in questions (`26 June`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PartialDate {
+    pub year: Option<u16>,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// The month a word names (`June`, `jun`, `Sept.`), 1-based.
+pub fn month_number(word: &str) -> Option<u8> {
+    let w = word.trim_end_matches('.').to_ascii_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|m| {
+            *m == w || (w.len() >= 3 && m.starts_with(&w) && (w.len() == 3 || w == "sept"))
+        })
+        .map(|i| i as u8 + 1)
+}
+
+fn day_number(word: &str) -> Option<u8> {
+    let w = word.trim_end_matches(',');
+    let digits = w
+        .strip_suffix("st")
+        .or_else(|| w.strip_suffix("nd"))
+        .or_else(|| w.strip_suffix("rd"))
+        .or_else(|| w.strip_suffix("th"))
+        .unwrap_or(w);
+    let d: u8 = digits.parse().ok()?;
+    (1..=31).contains(&d).then_some(d)
+}
+
+fn year_number(word: &str) -> Option<u16> {
+    let w = word.trim_end_matches([',', '.']);
+    if w.len() != 4 {
+        return None;
+    }
+    let y: u16 = w.parse().ok()?;
+    (1000..=2999).contains(&y).then_some(y)
+}
+
+impl PartialDate {
+    /// Reads a whole string as a date: `June 8, 1962`, `8 June 1962`, `1962-06-08`, `June 1962`,
+    /// `1962`, `26 June`. Anything else (extra words) is `None`.
+    pub fn parse(text: &str) -> Option<PartialDate> {
+        let t = text.trim().trim_end_matches('.');
+        if let Some(d) = Self::parse_iso(t) {
+            return Some(d);
+        }
+        let words: Vec<&str> = t
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty())
+            .collect();
+        let (date, used) = Self::parse_words(&words)?;
+        (used == words.len()).then_some(date)
+    }
+
+    fn parse_iso(t: &str) -> Option<PartialDate> {
+        let parts: Vec<&str> = t.split('-').collect();
+        if !(2..=3).contains(&parts.len()) || parts[0].len() != 4 {
+            return None;
+        }
+        let year = year_number(parts[0])?;
+        let month: u8 = parts[1].parse().ok().filter(|m| (1..=12).contains(m))?;
+        let day = match parts.get(2) {
+            Some(d) => Some(d.parse::<u8>().ok().filter(|d| (1..=31).contains(d))?),
+            None => None,
+        };
+        Some(PartialDate {
+            year: Some(year),
+            month: Some(month),
+            day,
+        })
+    }
+
+    /// Reads a date at the start of `words`; returns it and how many words it used.
+    pub fn parse_words(words: &[&str]) -> Option<(PartialDate, usize)> {
+        let w = |i: usize| words.get(i).copied();
+        if let Some(d) = w(0).and_then(Self::parse_iso) {
+            return Some((d, 1));
+        }
+        // Month [day] [year]
+        if let Some(month) = w(0).and_then(month_number) {
+            let mut used = 1;
+            let day = w(1).and_then(day_number);
+            if day.is_some() {
+                used += 1;
+            }
+            let year = w(used).and_then(year_number);
+            if year.is_some() {
+                used += 1;
+            }
+            if day.is_none() && year.is_none() {
+                return None;
+            }
+            return Some((
+                PartialDate {
+                    year,
+                    month: Some(month),
+                    day,
+                },
+                used,
+            ));
+        }
+        // Day Month [year]
+        if let (Some(day), Some(month)) = (w(0).and_then(day_number), w(1).and_then(month_number)) {
+            let year = w(2).and_then(year_number);
+            let used = if year.is_some() { 3 } else { 2 };
+            return Some((
+                PartialDate {
+                    year,
+                    month: Some(month),
+                    day: Some(day),
+                },
+                used,
+            ));
+        }
+        if let Some(year) = w(0).and_then(year_number) {
+            return Some((
+                PartialDate {
+                    year: Some(year),
+                    month: None,
+                    day: None,
+                },
+                1,
+            ));
+        }
+        None
+    }
+
+    /// Does a document dated `iso` (`1962-06-08`) fall within this (partial) date?
+    pub fn matches_iso(&self, iso: &str) -> bool {
+        let Some(doc) = PartialDate::parse_iso(iso).or_else(|| {
+            year_number(iso).map(|y| PartialDate {
+                year: Some(y),
+                month: None,
+                day: None,
+            })
+        }) else {
+            return false;
+        };
+        let same = |a: Option<u16>, b: Option<u16>| a.is_none() || a == b;
+        same(self.year, doc.year)
+            && same(self.month.map(u16::from), doc.month.map(u16::from))
+            && same(self.day.map(u16::from), doc.day.map(u16::from))
+    }
+
+    /// Has a year (so it prints as ISO).
+    pub fn is_complete_year(&self) -> bool {
+        self.year.is_some()
+    }
+}
+
+impl fmt::Display for PartialDate {
+    /// ISO when the year is known (`1962-06-08`, `1962-06`, `1962`); otherwise `--06-26` style.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.year {
+            Some(y) => write!(f, "{y:04}")?,
+            None => write!(f, "-")?,
+        }
+        if let Some(m) = self.month {
+            write!(f, "-{m:02}")?;
+            if let Some(d) = self.day {
+                write!(f, "-{d:02}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_formats_documents_use() {
+        let iso = |s: &str| PartialDate::parse(s).map(|d| d.to_string());
+        assert_eq!(iso("June 8, 1962").as_deref(), Some("1962-06-08"));
+        assert_eq!(iso("8 June 1962").as_deref(), Some("1962-06-08"));
+        assert_eq!(iso("1962-06-26").as_deref(), Some("1962-06-26"));
+        assert_eq!(iso("June 1962").as_deref(), Some("1962-06"));
+        assert_eq!(iso("Sept. 3, 1962").as_deref(), Some("1962-09-03"));
+        assert_eq!(iso("26 June").as_deref(), Some("--06-26"));
+        assert_eq!(iso("1962").as_deref(), Some("1962"));
+        assert_eq!(iso("Minutes of the Meeting"), None);
+        assert_eq!(iso("June 8, 1962 and more"), None);
+        assert_eq!(iso("May"), None);
+    }
+
+    #[test]
+    fn partial_dates_match_documents_within_them() {
+        let june_26 = PartialDate::parse("26 June").unwrap();
+        assert!(june_26.matches_iso("1962-06-26"));
+        assert!(!june_26.matches_iso("1962-06-08"));
+        let june = PartialDate::parse("June 1962").unwrap();
+        assert!(june.matches_iso("1962-06-08"));
+        assert!(!june.matches_iso("1962-04-29"));
+        assert!(!june.matches_iso("garbage"));
+    }
+}

@@ -1,0 +1,540 @@
+//! The corpus: text files → [`Document`]s with metadata, speakers and numbered passages.
+//!
+//! A file is read in two steps: [`parse_document`] reads one file on its own (header, body,
+//! labels), then [`Corpus::load`] resolves every label to a full name with what all the documents
+//! say ([`names`]). A file that cannot be read, or has no recognisable header, is skipped with a
+//! warning naming the file and the reason; the rest is served.
+
+pub mod body;
+pub mod date;
+pub mod header;
+pub mod names;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use body::{LabelInfo, UnitKind};
+use date::PartialDate;
+use header::{fold_spaces, id_from_url, parse_citation, parse_header};
+use serde::{Deserialize, Serialize};
+
+/// Where links to documents point by default: `<base><id>`.
+pub const DEFAULT_CANONICAL_BASE: &str = "https://digitalarchive.wilsoncenter.org/document/";
+
+/// Largest file read; anything bigger is not a transcript export.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Metadata of one document.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DocMeta {
+    pub id: String,
+    pub title: String,
+    /// ISO (possibly partial) date of the document.
+    pub date: Option<String>,
+    pub citation: Option<String>,
+    pub url: Option<String>,
+    pub canonical_url: String,
+    pub archive: Option<String>,
+    pub archive_ref: Option<String>,
+    pub translator: Option<String>,
+    pub summary: Option<String>,
+    pub credits: Option<String>,
+    pub original_language: Option<String>,
+    /// The body's `Date:`/`Time:` line: when the meeting took place.
+    pub meeting: Option<String>,
+    /// File name within the corpus directory.
+    pub source_file: String,
+}
+
+/// Someone who speaks in a document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Speaker {
+    /// Full name, resolved from the documents (`Ji Pengfei`).
+    pub name: String,
+    /// The label the transcript mostly uses (`Ji`).
+    pub label: String,
+    /// Every label and alias used for this speaker in the document.
+    pub labels: Vec<String>,
+    /// Title or role (`Vice Minister`, or the attendee line's description).
+    pub role: Option<String>,
+    pub turns: u32,
+}
+
+/// What a passage is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PassageKind {
+    /// Passage 0: citation, summary, title lines and meeting header lines.
+    Header,
+    Turn,
+    Paragraph,
+    Note,
+}
+
+impl PassageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PassageKind::Header => "header",
+            PassageKind::Turn => "turn",
+            PassageKind::Paragraph => "paragraph",
+            PassageKind::Note => "note",
+        }
+    }
+}
+
+/// One passage: a speaker turn, a paragraph, or the header.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Passage {
+    /// Number within the document; the stable id is `<doc_id>#<n>`.
+    pub n: u32,
+    pub kind: PassageKind,
+    /// Index into the document's `speakers`.
+    pub speaker: Option<usize>,
+    pub text: String,
+    /// 1-based line of the file where it starts.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    pub meta: DocMeta,
+    pub speakers: Vec<Speaker>,
+    pub passages: Vec<Passage>,
+}
+
+/// A document as read from its file, before names are resolved across the corpus.
+#[derive(Debug, Clone)]
+pub struct ParsedDocument {
+    pub meta: DocMeta,
+    header_text: Vec<String>,
+    fields: Vec<(String, String)>,
+    units: Vec<body::Unit>,
+}
+
+/// Why a file was skipped.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SkipReason {
+    #[error("cannot be read: {0}")]
+    Unreadable(String),
+    #[error("is empty")]
+    Empty,
+    #[error("is binary, not text")]
+    Binary,
+    #[error("is not UTF-8 text (invalid byte at offset {0}); save it as UTF-8")]
+    NotUtf8(usize),
+    #[error("is larger than {} MB", MAX_FILE_BYTES / 1024 / 1024)]
+    TooLarge,
+    #[error(
+        "has no recognisable header (line {0}: expected a title, `Citation:` and a document URL)"
+    )]
+    NoHeader(usize),
+}
+
+/// Attendee-style header fields, whose entries name participants and their roles.
+const ATTENDEE_FIELDS: &[&str] = &[
+    "attendees",
+    "attendee",
+    "also present",
+    "present",
+    "persons present",
+    "participants",
+    "participant",
+    "guest",
+    "guests",
+    "host",
+    "hosts",
+    "chinese side",
+    "soviet side",
+    "delegation",
+];
+
+/// Parses one file's text. `file` is the name used in warnings and `source_file`.
+pub fn parse_document(
+    file: &str,
+    text: &str,
+    canonical_base: &str,
+) -> Result<ParsedDocument, SkipReason> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(SkipReason::Empty);
+    }
+    let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = normalized.split('\n').collect();
+    let h = parse_header(&lines);
+    let first_content = lines.iter().position(|l| !l.trim().is_empty()).unwrap_or(0) + 1;
+
+    let cit = h
+        .citation
+        .as_deref()
+        .map(parse_citation)
+        .unwrap_or_default();
+    let id = h.url.as_deref().and_then(id_from_url);
+    let Some(id) = id else {
+        return Err(SkipReason::NoHeader(first_content));
+    };
+    let title = h.title.clone().or(cit.title.clone());
+    let Some(title) = title else {
+        return Err(SkipReason::NoHeader(first_content));
+    };
+    let date = h
+        .date_line
+        .as_deref()
+        .and_then(PartialDate::parse)
+        .or(cit.date)
+        .filter(PartialDate::is_complete_year)
+        .map(|d| d.to_string());
+
+    let (fields, header_text, units) = match h.body_start {
+        Some(start) if start <= lines.len() => {
+            let b = body::parse_body(&lines[start - 1..], start);
+            (b.fields, b.header, b.units)
+        }
+        _ => Default::default(),
+    };
+    let meeting = fields
+        .iter()
+        .find(|(k, _)| k == "date" || k == "time" || k == "date and time")
+        .map(|(_, v)| v.clone());
+    let meta = DocMeta {
+        canonical_url: format!("{canonical_base}{id}"),
+        id,
+        title,
+        date,
+        citation: h.citation,
+        url: h.url,
+        archive: cit.archive,
+        archive_ref: cit.archive_ref,
+        translator: cit.translator,
+        summary: h.summary,
+        credits: h.credits,
+        original_language: h.original_language,
+        meeting,
+        source_file: file.to_string(),
+    };
+    Ok(ParsedDocument {
+        meta,
+        header_text,
+        fields,
+        units,
+    })
+}
+
+/// Reads a file's bytes as corpus text, or says why not.
+pub fn read_text(path: &Path) -> Result<String, SkipReason> {
+    let meta = std::fs::metadata(path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(SkipReason::TooLarge);
+    }
+    let bytes = std::fs::read(path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    if bytes.is_empty() {
+        return Err(SkipReason::Empty);
+    }
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Err(SkipReason::Binary);
+    }
+    String::from_utf8(bytes).map_err(|e| SkipReason::NotUtf8(e.utf8_error().valid_up_to()))
+}
+
+/// The corpus files of a directory: `*.txt` and `*.md`, sorted by name, hidden files ignored.
+pub fn corpus_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_file()
+                && !p
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('.'))
+                && p.extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// The whole corpus, parsed and with speakers resolved.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    pub documents: Vec<Document>,
+    /// One line per skipped file or questionable input, naming the file.
+    pub warnings: Vec<String>,
+}
+
+impl Corpus {
+    /// Reads every corpus file of `dir`. Only a missing or unreadable directory is an error.
+    pub fn load(dir: &Path, canonical_base: &str) -> anyhow::Result<Corpus> {
+        use anyhow::Context;
+        let files = corpus_files(dir)
+            .with_context(|| format!("cannot read the corpus directory {}", dir.display()))?;
+        let mut texts = Vec::with_capacity(files.len());
+        let mut warnings = Vec::new();
+        for path in &files {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            match read_text(path) {
+                Ok(t) => texts.push((name, t)),
+                Err(e) => warnings.push(format!("{name}: skipped: {e}")),
+            }
+        }
+        let mut c = Corpus::from_texts(
+            texts.iter().map(|(n, t)| (n.as_str(), t.as_str())),
+            canonical_base,
+        );
+        warnings.append(&mut c.warnings);
+        c.warnings = warnings;
+        Ok(c)
+    }
+
+    /// Builds the corpus from (file name, text) pairs, in order.
+    pub fn from_texts<'a>(
+        texts: impl IntoIterator<Item = (&'a str, &'a str)>,
+        canonical_base: &str,
+    ) -> Corpus {
+        let mut warnings = Vec::new();
+        let mut parsed: Vec<ParsedDocument> = Vec::new();
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for (name, text) in texts {
+            match parse_document(name, text, canonical_base) {
+                Ok(p) => {
+                    if let Some(first) = seen.get(&p.meta.id) {
+                        warnings.push(format!(
+                            "{name}: skipped: duplicate document id {} (already read from {first})",
+                            p.meta.id
+                        ));
+                        continue;
+                    }
+                    if p.units.is_empty() {
+                        warnings.push(format!(
+                            "{name}: has no body text after its header; only its card is served"
+                        ));
+                    }
+                    seen.insert(p.meta.id.clone(), name.to_string());
+                    parsed.push(p);
+                }
+                Err(e) => warnings.push(format!("{name}: skipped: {e}")),
+            }
+        }
+        let names = name_index(&parsed);
+        let documents = parsed
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| resolve(i, p, &names))
+            .collect();
+        Corpus {
+            documents,
+            warnings,
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Document> {
+        self.documents.iter().find(|d| d.meta.id == id)
+    }
+}
+
+fn name_index(parsed: &[ParsedDocument]) -> names::NameIndex {
+    let mut ix = names::NameIndex::default();
+    for (i, p) in parsed.iter().enumerate() {
+        ix.add(i, 3, &p.meta.title);
+        if let Some(c) = &p.meta.citation {
+            ix.add(i, 1, c);
+        }
+        if let Some(s) = &p.meta.summary {
+            ix.add(i, 2, s);
+        }
+        for h in &p.header_text {
+            ix.add(i, 2, h);
+        }
+        for u in &p.units {
+            if let Some(l) = &u.label {
+                ix.add(i, 2, &l.raw);
+            }
+            ix.count(&u.text);
+        }
+    }
+    ix
+}
+
+/// Groups a document's labels into speakers, names them, and numbers its passages.
+fn resolve(doc_index: usize, p: ParsedDocument, names: &names::NameIndex) -> Document {
+    // Speaker groups: label keys → group index. Definitions join the long label and the alias.
+    let mut groups: Vec<Group> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    for u in p.units.iter().filter(|u| u.kind == UnitKind::Turn) {
+        let l = u.label.as_ref().expect("turns have labels");
+        let key = LabelInfo::key(&l.raw);
+        let alias_key = l.alias.as_deref().map(LabelInfo::key);
+        let g = by_key
+            .get(&key)
+            .or_else(|| alias_key.as_ref().and_then(|a| by_key.get(a)))
+            .copied()
+            .unwrap_or_else(|| {
+                groups.push(Group::default());
+                groups.len() - 1
+            });
+        let grp = &mut groups[g];
+        by_key.insert(key, g);
+        if let Some(a) = alias_key {
+            by_key.insert(a, g);
+            grp.alias = l.alias.clone();
+            grp.long = Some(l.raw.clone());
+        }
+        *grp.uses.entry(l.raw.clone()).or_default() += 1;
+        grp.turns += 1;
+    }
+    // `Antonov` after `S. Antonov`: a label whose name words all stand at the end of exactly one
+    // other speaker's name is that speaker.
+    let cores: Vec<Vec<String>> = groups
+        .iter()
+        .map(|g| names::split_title(&g.naming_label()).1)
+        .collect();
+    let mut merged_into: Vec<Option<usize>> = vec![None; groups.len()];
+    for (i, core) in cores.iter().enumerate() {
+        if groups[i].alias.is_some() {
+            continue;
+        }
+        let hosts: Vec<usize> = (0..groups.len())
+            .filter(|&j| j != i && cores[j].len() > core.len() && cores[j].ends_with(core))
+            .collect();
+        if let [host] = hosts[..] {
+            merged_into[i] = Some(host);
+        }
+    }
+    for i in 0..groups.len() {
+        if let Some(h) = merged_into[i] {
+            let g = std::mem::take(&mut groups[i]);
+            for (k, v) in g.uses {
+                *groups[h].uses.entry(k).or_default() += v;
+            }
+            groups[h].turns += g.turns;
+        }
+    }
+    let mut index_of: Vec<Option<usize>> = vec![None; groups.len()];
+    let mut speakers = Vec::new();
+    for (i, g) in groups.iter().enumerate() {
+        if merged_into[i].is_some() {
+            continue;
+        }
+        let (title, core) = names::split_title(&g.naming_label());
+        let name = names.resolve(doc_index, &core, title.as_deref());
+        let name = if name.is_empty() {
+            g.naming_label()
+        } else {
+            name
+        };
+        let role = attendee_role(&p.fields, &name).or(title);
+        let mut labels: Vec<String> = g.uses.keys().cloned().collect();
+        if let Some(a) = &g.alias {
+            labels.retain(|l| l != a);
+            labels.insert(0, a.clone());
+        }
+        let label = g.alias.clone().unwrap_or_else(|| {
+            g.uses
+                .iter()
+                .max_by_key(|(k, v)| (**v, std::cmp::Reverse(k.len())))
+                .map(|(k, _)| k.clone())
+                .unwrap_or_default()
+        });
+        index_of[i] = Some(speakers.len());
+        speakers.push(Speaker {
+            name,
+            label,
+            labels,
+            role,
+            turns: g.turns,
+        });
+    }
+    for i in 0..groups.len() {
+        if let Some(h) = merged_into[i] {
+            index_of[i] = index_of[h];
+        }
+    }
+
+    let mut passages = Vec::new();
+    let mut header_lines: Vec<String> = Vec::new();
+    if let Some(c) = &p.meta.citation {
+        header_lines.push(c.clone());
+    } else {
+        header_lines.push(p.meta.title.clone());
+    }
+    if let Some(s) = &p.meta.summary {
+        header_lines.push(fold_spaces(s));
+    }
+    header_lines.extend(p.header_text.iter().cloned());
+    passages.push(Passage {
+        n: 0,
+        kind: PassageKind::Header,
+        speaker: None,
+        text: header_lines.join("\n"),
+        line: 1,
+    });
+    for u in p.units {
+        let n = passages.len() as u32;
+        let (kind, speaker) = match u.kind {
+            UnitKind::Turn => {
+                let l = u.label.as_ref().expect("turns have labels");
+                let g = by_key.get(&LabelInfo::key(&l.raw)).copied();
+                (PassageKind::Turn, g.and_then(|g| index_of[g]))
+            }
+            UnitKind::Paragraph => (PassageKind::Paragraph, None),
+            UnitKind::Note => (PassageKind::Note, None),
+        };
+        passages.push(Passage {
+            n,
+            kind,
+            speaker,
+            text: u.text,
+            line: u.line,
+        });
+    }
+    Document {
+        meta: p.meta,
+        speakers,
+        passages,
+    }
+}
+
+#[derive(Debug, Default)]
+struct Group {
+    alias: Option<String>,
+    /// The label of the definition (`Vice Minister Ji`).
+    long: Option<String>,
+    uses: BTreeMap<String, u32>,
+    turns: u32,
+}
+
+impl Group {
+    /// The label that says most about the name: the definition's, else the longest used.
+    fn naming_label(&self) -> String {
+        self.long
+            .clone()
+            .or_else(|| self.uses.keys().max_by_key(|k| k.len()).cloned())
+            .unwrap_or_default()
+    }
+}
+
+/// The description an attendee line gives after a name: `Xu Ming, Deputy Director, …` → the role.
+fn attendee_role(fields: &[(String, String)], name: &str) -> Option<String> {
+    if name.split_whitespace().count() < 2 {
+        return None;
+    }
+    for (k, v) in fields {
+        if !ATTENDEE_FIELDS.contains(&k.as_str()) {
+            continue;
+        }
+        if let Some(at) = v.find(name) {
+            let after = v[at + name.len()..].trim_start();
+            if let Some(rest) = after.strip_prefix(',') {
+                let role = rest.split([',', ';']).next().unwrap_or("").trim();
+                if !role.is_empty() && role.chars().next().is_some_and(char::is_uppercase) {
+                    return Some(role.to_string());
+                }
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,305 @@
+//! The on-disk index: a tantivy index of passages plus `catalog.json` (document metadata and
+//! speakers), built from the corpus into a fresh directory and swapped in by rewriting the
+//! `CURRENT` pointer, so a crash mid-build never leaves a half index in service.
+//!
+//! Layout of the data directory:
+//! ```text
+//! data/CURRENT              {"dir": "index-…", "fingerprint": "…"} — the index in service
+//! data/index-<time>-<pid>/  tantivy files + catalog.json
+//! ```
+//! The fingerprint covers the corpus files (names, sizes, modification times), the schema
+//! version and the link base, so any change to them rebuilds on next use.
+
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
+
+use crate::corpus::{corpus_files, Corpus, DocMeta, Speaker};
+pub use schema::{Fields, SCHEMA_VERSION};
+
+/// What the catalog holds about one document (everything but the passages' text).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DocRecord {
+    pub meta: DocMeta,
+    pub speakers: Vec<Speaker>,
+    pub passages: u32,
+}
+
+/// `catalog.json`: documents, build time and the warnings of the build.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Catalog {
+    pub schema_version: u32,
+    pub built_at: u64,
+    pub documents: Vec<DocRecord>,
+    pub passages: usize,
+    pub warnings: Vec<String>,
+}
+
+/// The `CURRENT` pointer file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Current {
+    dir: String,
+    fingerprint: String,
+}
+
+/// An opened index, ready for searching.
+pub struct OpenIndex {
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+    pub catalog: Catalog,
+    pub dir: PathBuf,
+}
+
+/// What a build did, for `archivist index`.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub documents: usize,
+    pub passages: usize,
+    pub speakers: usize,
+    pub warnings: Vec<String>,
+    pub seconds: f64,
+    pub bytes: u64,
+}
+
+/// A fingerprint of the corpus files and everything else an index depends on.
+pub fn fingerprint(corpus_dir: &Path, canonical_base: &str) -> Result<String> {
+    let files = corpus_files(corpus_dir)
+        .with_context(|| format!("cannot read the corpus directory {}", corpus_dir.display()))?;
+    // FNV-1a: stable across runs and platforms, unlike std's hasher.
+    let mut h: u64 = 0xcbf29ce484222325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x100000001b3);
+        }
+    };
+    eat(&SCHEMA_VERSION.to_le_bytes());
+    eat(canonical_base.as_bytes());
+    for f in &files {
+        let md = std::fs::metadata(f)?;
+        let mtime = md
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        eat(f
+            .file_name()
+            .map(|n| n.as_encoded_bytes())
+            .unwrap_or_default());
+        eat(&md.len().to_le_bytes());
+        eat(&mtime.to_le_bytes());
+    }
+    Ok(format!("{h:016x}-{}", files.len()))
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// Opens the index in service when it is up to date with the corpus; otherwise builds one.
+/// `progress` is told about builds (for a progress bar).
+pub fn open_or_build(
+    corpus_dir: &Path,
+    data_dir: &Path,
+    canonical_base: &str,
+    progress: &dyn Fn(BuildEvent),
+) -> Result<(OpenIndex, Option<BuildReport>)> {
+    let fp = fingerprint(corpus_dir, canonical_base)?;
+    if let Some(cur) = read_current(data_dir) {
+        if cur.fingerprint == fp {
+            match open_dir(&data_dir.join(&cur.dir)) {
+                Ok(ix) => return Ok((ix, None)),
+                Err(e) => tracing::warn!(
+                    "the index in {} cannot be opened ({e:#}); rebuilding",
+                    cur.dir
+                ),
+            }
+        }
+    }
+    let report = build(corpus_dir, data_dir, canonical_base, progress)?;
+    let cur = read_current(data_dir).context("the index was built but CURRENT is missing")?;
+    Ok((open_dir(&data_dir.join(cur.dir))?, Some(report)))
+}
+
+fn read_current(data_dir: &Path) -> Option<Current> {
+    let text = std::fs::read_to_string(data_dir.join("CURRENT")).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Progress of a build.
+#[derive(Debug, Clone, Copy)]
+pub enum BuildEvent {
+    /// Parsing done: this many passages are to be indexed.
+    Start {
+        passages: usize,
+    },
+    /// This many passages indexed so far.
+    Indexed {
+        passages: usize,
+    },
+    Done,
+}
+
+/// Parses the corpus and builds a fresh index beside the old one, then swaps it in.
+pub fn build(
+    corpus_dir: &Path,
+    data_dir: &Path,
+    canonical_base: &str,
+    progress: &dyn Fn(BuildEvent),
+) -> Result<BuildReport> {
+    let started = std::time::Instant::now();
+    let fp = fingerprint(corpus_dir, canonical_base)?;
+    let corpus = Corpus::load(corpus_dir, canonical_base)?;
+    for w in &corpus.warnings {
+        tracing::warn!("{w}");
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
+    let name = format!("index-{}-{}", now_secs(), std::process::id());
+    let dir = data_dir.join(&name);
+    let tmp = data_dir.join(format!(".{name}.building"));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp)?;
+    }
+    std::fs::create_dir_all(&tmp)?;
+    let bytes = write_index(&corpus, &tmp, progress)?;
+    std::fs::rename(&tmp, &dir)?;
+    // Swap: write the new pointer beside the old one, then rename over it (atomic on POSIX).
+    let cur = Current {
+        dir: name.clone(),
+        fingerprint: fp,
+    };
+    let ptr_tmp = data_dir.join(format!(".CURRENT.{}", std::process::id()));
+    std::fs::write(&ptr_tmp, serde_json::to_vec(&cur)?)?;
+    std::fs::rename(&ptr_tmp, data_dir.join("CURRENT"))?;
+    remove_old(data_dir, &name);
+    progress(BuildEvent::Done);
+    let catalog_passages = corpus.documents.iter().map(|d| d.passages.len()).sum();
+    let mut speakers: Vec<&str> = corpus
+        .documents
+        .iter()
+        .flat_map(|d| d.speakers.iter().map(|s| s.name.as_str()))
+        .collect();
+    speakers.sort_unstable();
+    speakers.dedup();
+    Ok(BuildReport {
+        documents: corpus.documents.len(),
+        passages: catalog_passages,
+        speakers: speakers.len(),
+        warnings: corpus.warnings,
+        seconds: started.elapsed().as_secs_f64(),
+        bytes,
+    })
+}
+
+/// Removes index directories no longer in service (and abandoned half builds), keeping `keep`.
+fn remove_old(data_dir: &Path, keep: &str) {
+    let Ok(entries) = std::fs::read_dir(data_dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        let ours =
+            n.starts_with("index-") || (n.starts_with(".index-") && n.ends_with(".building"));
+        if ours && n != keep && e.path().is_dir() {
+            // A reader elsewhere that still has it open keeps its mapped files until it closes.
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Writes the tantivy index and the catalog of `corpus` into `dir`; returns corpus bytes indexed.
+fn write_index(corpus: &Corpus, dir: &Path, progress: &dyn Fn(BuildEvent)) -> Result<u64> {
+    let (schema, f) = schema::build_schema();
+    let index = Index::create_in_dir(dir, schema)?;
+    schema::register_analyzers(&index);
+    let mut writer: tantivy::IndexWriter<TantivyDocument> =
+        index.writer_with_num_threads(1, 100_000_000)?;
+    let total: usize = corpus.documents.iter().map(|d| d.passages.len()).sum();
+    progress(BuildEvent::Start { passages: total });
+    let mut done = 0usize;
+    let mut bytes = 0u64;
+    for d in &corpus.documents {
+        for p in &d.passages {
+            let sp = p.speaker.map(|i| &d.speakers[i]);
+            let mut td = doc!(
+                f.doc_id => d.meta.id.as_str(),
+                f.passage => u64::from(p.n),
+                f.kind => p.kind.as_str(),
+                f.text => p.text.as_str(),
+            );
+            if let Some(s) = sp {
+                td.add_text(f.speaker, &s.name);
+                td.add_text(f.label, &s.label);
+                for k in schema::speaker_keys(&s.name, &s.labels) {
+                    td.add_text(f.speaker_key, &k);
+                }
+            }
+            bytes += p.text.len() as u64;
+            writer.add_document(td)?;
+            done += 1;
+            if done % 5000 == 0 {
+                progress(BuildEvent::Indexed { passages: done });
+            }
+        }
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    let catalog = Catalog {
+        schema_version: SCHEMA_VERSION,
+        built_at: now_secs(),
+        passages: total,
+        warnings: corpus.warnings.clone(),
+        documents: corpus
+            .documents
+            .iter()
+            .map(|d| DocRecord {
+                meta: d.meta.clone(),
+                speakers: d.speakers.clone(),
+                passages: d.passages.len() as u32,
+            })
+            .collect(),
+    };
+    std::fs::write(dir.join("catalog.json"), serde_json::to_vec(&catalog)?)?;
+    Ok(bytes)
+}
+
+/// Opens an index directory written by [`build`].
+pub fn open_dir(dir: &Path) -> Result<OpenIndex> {
+    let catalog: Catalog = serde_json::from_slice(
+        &std::fs::read(dir.join("catalog.json"))
+            .with_context(|| format!("no catalog in {}", dir.display()))?,
+    )
+    .with_context(|| format!("the catalog in {} is damaged", dir.display()))?;
+    if catalog.schema_version != SCHEMA_VERSION {
+        anyhow::bail!(
+            "index schema {} is not {SCHEMA_VERSION}",
+            catalog.schema_version
+        );
+    }
+    let index = Index::open_in_dir(dir)
+        .with_context(|| format!("cannot open the index in {}", dir.display()))?;
+    schema::register_analyzers(&index);
+    let fields = Fields::from_schema(&index.schema())?;
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    Ok(OpenIndex {
+        index,
+        reader,
+        fields,
+        catalog,
+        dir: dir.to_path_buf(),
+    })
+}

@@ -1,0 +1,9 @@
+//! Archivist: answers questions about archival transcripts with verbatim quotes and citations.
+pub mod answer;
+pub mod corpus;
+pub mod index;
+pub mod search;
+pub mod settings;
+
+pub use answer::{Answer, DocCard, Quote};
+pub use search::{AskRequest, Engine, EngineOptions, NotFound};

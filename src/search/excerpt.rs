@@ -1,0 +1,341 @@
+//! Quotes: the best sentence or two of a passage for a question, cut at sentence boundaries
+//! with "…", and the byte ranges of the words that matched (stems included).
+
+use std::collections::HashMap;
+
+use crate::index::schema::analyzer;
+
+/// Abbreviations after which a period does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "st", "no", "nos", "vol", "p.m", "a.m", "etc", "e.g", "i.e", "u.s",
+    "u.s.s.r", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "gen", "col", "lt", "prof", "sr", "jr", "cf", "vs", "op", "ll", "d", "f", "pp", "p", "ca",
+];
+
+/// Byte ranges of the sentences of `text`. Line breaks always end a sentence.
+pub fn sentences(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let end_here = match c {
+            b'\n' => Some(i),
+            b'.' | b'!' | b'?' => {
+                // Swallow closing quotes/brackets after the mark.
+                let mut j = i + 1;
+                while j < b.len() && matches!(b[j], b'"' | b'\'' | b')' | b']') {
+                    j += 1;
+                }
+                // Curly closing quote (U+201D / U+2019) is 3 bytes: E2 80 9D / E2 80 99.
+                while j + 2 < b.len()
+                    && b[j] == 0xE2
+                    && b[j + 1] == 0x80
+                    && (b[j + 2] == 0x9D || b[j + 2] == 0x99)
+                {
+                    j += 3;
+                }
+                let next_ok = j >= b.len() || b[j] == b' ' || b[j] == b'\n';
+                if next_ok && !(c == b'.' && is_abbreviation(&text[start..i])) {
+                    Some(j)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
+        if let Some(e) = end_here {
+            push_trimmed(text, start, e, &mut out);
+            start = e;
+            i = e.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+    push_trimmed(text, start, text.len(), &mut out);
+    out
+}
+
+fn push_trimmed(text: &str, s: usize, e: usize, out: &mut Vec<(usize, usize)>) {
+    let piece = &text[s..e];
+    let lead = piece.len() - piece.trim_start().len();
+    let trail = piece.len() - piece.trim_end().len();
+    if lead + trail < piece.len() {
+        out.push((s + lead, e - trail));
+    }
+}
+
+fn is_abbreviation(before: &str) -> bool {
+    let word = before.rsplit([' ', '\n', '(', '[']).next().unwrap_or("");
+    let lw = word.to_lowercase();
+    // A single capital initial (`V.`) or a known abbreviation.
+    (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
+        || ABBREVIATIONS.contains(&lw.as_str())
+}
+
+/// The analyzed words of a text: (byte start, byte end, stem).
+pub fn stems(text: &str) -> Vec<(usize, usize, String)> {
+    let mut a = analyzer();
+    let mut ts = a.token_stream(text);
+    let mut out = Vec::new();
+    while ts.advance() {
+        let t = ts.token();
+        out.push((t.offset_from, t.offset_to, t.text.clone()));
+    }
+    out
+}
+
+/// A chosen excerpt.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Excerpt {
+    pub quote: String,
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// Picks the quote for a passage. `weights` maps query stems to their weight (idf);
+/// `pairs` are stems adjacent in the question (phrase bonus).
+pub fn excerpt(
+    text: &str,
+    weights: &HashMap<String, f32>,
+    pairs: &[(String, String)],
+    max_chars: usize,
+) -> Excerpt {
+    let sents = sentences(text);
+    let words = stems(text);
+    if sents.is_empty() {
+        return Excerpt {
+            quote: String::new(),
+            highlights: Vec::new(),
+        };
+    }
+    let score_of = |(s, e): (usize, usize)| -> f32 {
+        let ws: Vec<&(usize, usize, String)> =
+            words.iter().filter(|w| w.0 >= s && w.1 <= e).collect();
+        let mut seen: HashMap<&str, u32> = HashMap::new();
+        let mut score = 0.0;
+        for w in &ws {
+            if let Some(wt) = weights.get(&w.2) {
+                let n = seen.entry(w.2.as_str()).or_default();
+                score += if *n == 0 { *wt } else { wt * 0.2 };
+                *n += 1;
+            }
+        }
+        for pair in ws.windows(2) {
+            if pairs
+                .iter()
+                .any(|(a, b)| *a == pair[0].2 && *b == pair[1].2)
+            {
+                score += weights.get(&pair[0].2).copied().unwrap_or(0.0);
+            }
+        }
+        score
+    };
+    let scores: Vec<f32> = sents.iter().map(|s| score_of(*s)).collect();
+    let best = (0..sents.len())
+        .max_by(|&a, &b| {
+            scores[a]
+                .partial_cmp(&scores[b])
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(b.cmp(&a))
+        })
+        .unwrap_or(0);
+    let len = |i: usize| sents[i].1 - sents[i].0;
+    let header_like = text.contains('\n') && !text.contains("\n\n");
+    let mut chosen = vec![best];
+    // A second sentence: the best other matching line of a header; else the neighbour that
+    // matches more (or, for a short sentence, the one after it for context).
+    let second = if header_like {
+        (0..sents.len())
+            .filter(|&i| i != best && scores[i] > 0.0)
+            .max_by(|&a, &b| {
+                scores[a]
+                    .partial_cmp(&scores[b])
+                    .unwrap_or(std::cmp::Ordering::Equal)
+                    .then(b.cmp(&a))
+            })
+    } else {
+        let prev = best.checked_sub(1);
+        let next = (best + 1 < sents.len()).then_some(best + 1);
+        let sp = prev.map(|i| scores[i]).unwrap_or(-1.0);
+        let sn = next.map(|i| scores[i]).unwrap_or(-1.0);
+        if sp > 0.0 || sn > 0.0 {
+            if sn >= sp {
+                next
+            } else {
+                prev
+            }
+        } else if len(best) < 150 {
+            next.or(prev)
+        } else {
+            None
+        }
+    };
+    if let Some(s) = second {
+        if len(best) + len(s) + 3 <= max_chars {
+            chosen.push(s);
+            chosen.sort_unstable();
+        }
+    }
+    // Assemble: adjacent sentences as written, others joined with " … ".
+    let mut quote = String::new();
+    let mut map: Vec<(usize, usize, usize)> = Vec::new(); // (quote offset, text start, text end)
+    if sents[chosen[0]].0 > 0 {
+        quote.push_str("… ");
+    }
+    for (k, &i) in chosen.iter().enumerate() {
+        let (s, e) = sents[i];
+        if k > 0 {
+            let prev_end = sents[chosen[k - 1]].1;
+            if i == chosen[k - 1] + 1 && !text[prev_end..s].contains('\n') {
+                quote.push_str(&text[prev_end..s]);
+            } else {
+                quote.push_str(" … ");
+            }
+        }
+        map.push((quote.len(), s, e));
+        quote.push_str(&text[s..e]);
+    }
+    let last_end = sents[*chosen.last().expect("one chosen")].1;
+    if last_end < text.trim_end().len() {
+        quote.push_str(" …");
+    }
+    let mut highlights = Vec::new();
+    for w in &words {
+        if !weights.contains_key(&w.2) {
+            continue;
+        }
+        if let Some((qo, s, _)) = map.iter().find(|(_, s, e)| w.0 >= *s && w.1 <= *e) {
+            highlights.push([qo + w.0 - s, qo + w.1 - s]);
+        }
+    }
+    let ex = Excerpt {
+        quote,
+        highlights: merge(highlights, ""),
+    };
+    let ex = Excerpt {
+        highlights: merge_gaps(&ex.quote, ex.highlights),
+        ..ex
+    };
+    if ex.quote.chars().count() > max_chars + 4 {
+        return shorten(&ex, max_chars);
+    }
+    ex
+}
+
+fn merge(h: Vec<[usize; 2]>, _: &str) -> Vec<[usize; 2]> {
+    let mut h = h;
+    h.sort_unstable();
+    h.dedup();
+    h
+}
+
+/// Joins highlights separated only by spaces (`wire fence` is one bold run).
+fn merge_gaps(quote: &str, h: Vec<[usize; 2]>) -> Vec<[usize; 2]> {
+    let mut out: Vec<[usize; 2]> = Vec::new();
+    for r in h {
+        if let Some(last) = out.last_mut() {
+            if r[0] >= last[1] && quote[last[1]..r[0]].chars().all(|c| c == ' ') {
+                last[1] = r[1];
+                continue;
+            }
+        }
+        out.push(r);
+    }
+    out
+}
+
+/// Cuts an over-long quote to about `max_chars` around its first highlight, at word boundaries.
+fn shorten(ex: &Excerpt, max_chars: usize) -> Excerpt {
+    let q = &ex.quote;
+    let max_bytes = q
+        .char_indices()
+        .nth(max_chars)
+        .map(|(i, _)| i)
+        .unwrap_or(q.len());
+    let anchor = ex.highlights.first().map(|h| h[0]).unwrap_or(0);
+    let mut start = anchor.saturating_sub(max_bytes / 3);
+    while !q.is_char_boundary(start) {
+        start -= 1;
+    }
+    if start > 0 {
+        start = q[..start].rfind(' ').map(|i| i + 1).unwrap_or(0);
+    }
+    let mut end = (start + max_bytes).min(q.len());
+    while !q.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end < q.len() {
+        end = q[..end].rfind(' ').filter(|&i| i > start).unwrap_or(end);
+    }
+    let mut quote = String::new();
+    let mut shift = 0isize;
+    if start > 0 && !q[start..].starts_with('…') {
+        quote.push_str("… ");
+        shift = "… ".len() as isize;
+    }
+    quote.push_str(q[start..end].trim_end());
+    if end < q.len() && !quote.ends_with('…') {
+        quote.push_str(" …");
+    }
+    let highlights = ex
+        .highlights
+        .iter()
+        .filter(|h| h[0] >= start && h[1] <= end)
+        .map(|h| {
+            [
+                (h[0] as isize - start as isize + shift) as usize,
+                (h[1] as isize - start as isize + shift) as usize,
+            ]
+        })
+        .collect();
+    Excerpt { quote, highlights }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(words: &[&str]) -> HashMap<String, f32> {
+        words.iter().map(|s| (s.to_string(), 1.0)).collect()
+    }
+
+    #[test]
+    fn sentence_split_respects_initials_and_abbreviations() {
+        let t = "Stepan V. Chervonenko came at 5 p.m. today. He spoke! Did he? Yes.";
+        let s: Vec<&str> = sentences(t).iter().map(|(a, b)| &t[*a..*b]).collect();
+        assert_eq!(
+            s,
+            vec![
+                "Stepan V. Chervonenko came at 5 p.m. today.",
+                "He spoke!",
+                "Did he?",
+                "Yes."
+            ]
+        );
+    }
+
+    #[test]
+    fn picks_the_matching_sentence_and_marks_stems() {
+        let t = "We met at noon. The Soviet Union is obligated to repatriate them. Nothing else matters here at all, truly, for this long sentence that goes on and on to make it long enough to not be joined with anything else whatsoever in this test.";
+        let e = excerpt(t, &w(&["repatri"]), &[], 400);
+        assert!(
+            e.quote.contains("obligated to repatriate them."),
+            "{}",
+            e.quote
+        );
+        assert!(e.quote.starts_with("… "));
+        let [s, end] = e.highlights[0];
+        assert_eq!(&e.quote[s..end], "repatriate");
+    }
+
+    #[test]
+    fn long_sentences_are_cut_with_ellipsis() {
+        let t = format!("{} fence {}", "word ".repeat(200), "more ".repeat(200));
+        let e = excerpt(&t, &w(&["fenc"]), &[], 100);
+        assert!(e.quote.chars().count() <= 110, "{}", e.quote.len());
+        assert!(e.quote.starts_with('…') && e.quote.ends_with('…'));
+        let [s, end] = e.highlights[0];
+        assert_eq!(&e.quote[s..end], "fence");
+    }
+}

@@ -1,0 +1,220 @@
+//! Settings: `config/default.toml` (embedded in the binary) → `config/local.toml` (optional,
+//! git-ignored) → environment `ARCHIVIST__SECTION__KEY`, read into typed, validated settings.
+//! Secrets (`DISCORD_TOKEN`, `DISCORD_PUBLIC_KEY`) come from the environment or the local file
+//! and are redacted in `Debug`.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+/// The defaults, compiled in so the binary runs from any directory.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+/// A secret string: never printed by `Debug` or `Display`.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+    /// The secret itself, for the one place that must use it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub corpus: CorpusSettings,
+    pub data: DataSettings,
+    pub search: SearchSettings,
+    pub discord: DiscordSettings,
+    pub http: HttpSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CorpusSettings {
+    pub dir: PathBuf,
+    pub canonical_url_base: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DataSettings {
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SearchSettings {
+    pub default_limit: usize,
+    pub max_question_chars: usize,
+    pub quote_max_chars: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DiscordSettings {
+    /// Bot token (`DISCORD_TOKEN`).
+    #[serde(default)]
+    pub token: Option<Secret>,
+    /// Application public key, hex (`DISCORD_PUBLIC_KEY`).
+    #[serde(default)]
+    pub public_key: Option<Secret>,
+    pub application_id: u64,
+    pub rate_limit_commands: u32,
+    pub rate_limit_window_secs: u64,
+    pub quotes_per_page: usize,
+    pub search_per_page: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct HttpSettings {
+    pub listen: String,
+    pub max_body_bytes: usize,
+    pub timestamp_window_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogSettings {
+    pub level: String,
+}
+
+impl Settings {
+    /// Loads defaults → `<config_dir>/local.toml` → `ARCHIVIST__…` env → `DISCORD_TOKEN` /
+    /// `DISCORD_PUBLIC_KEY`, and checks the values.
+    pub fn load(config_dir: &Path) -> Result<Settings> {
+        Self::load_with(config_dir, |k| std::env::var(k).ok())
+    }
+
+    /// Like [`Settings::load`] with the environment given as a lookup (for tests).
+    pub fn load_with(config_dir: &Path, env: impl Fn(&str) -> Option<String>) -> Result<Settings> {
+        let mut b = config::Config::builder()
+            .add_source(config::File::from_str(
+                DEFAULT_TOML,
+                config::FileFormat::Toml,
+            ))
+            .add_source(config::File::from(config_dir.join("local.toml")).required(false));
+        let mut env_map = config::Map::new();
+        for (k, _) in std::env::vars() {
+            if let (Some(rest), Some(v)) = (k.strip_prefix("ARCHIVIST__"), env(&k)) {
+                env_map.insert(rest.to_lowercase().replace("__", "."), v);
+            }
+        }
+        for (key, value) in env_map {
+            b = b.set_override(key, value)?;
+        }
+        if let Some(t) = env("DISCORD_TOKEN").filter(|t| !t.trim().is_empty()) {
+            b = b.set_override("discord.token", t.trim())?;
+        }
+        if let Some(k) = env("DISCORD_PUBLIC_KEY").filter(|t| !t.trim().is_empty()) {
+            b = b.set_override("discord.public_key", k.trim())?;
+        }
+        let s: Settings = b
+            .build()
+            .context("cannot read the settings")?
+            .try_deserialize()
+            .context("the settings are not valid")?;
+        s.validate()?;
+        Ok(s)
+    }
+
+    /// The defaults alone (no local file, no environment).
+    pub fn defaults() -> Settings {
+        config::Config::builder()
+            .add_source(config::File::from_str(
+                DEFAULT_TOML,
+                config::FileFormat::Toml,
+            ))
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .expect("the embedded defaults are valid")
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.search.default_limit == 0 || self.search.default_limit > 100 {
+            bail!("search.default_limit must be between 1 and 100");
+        }
+        if self.search.quote_max_chars < 80 {
+            bail!("search.quote_max_chars must be at least 80");
+        }
+        if self.search.max_question_chars < 10 {
+            bail!("search.max_question_chars must be at least 10");
+        }
+        if self.discord.rate_limit_commands == 0 || self.discord.rate_limit_window_secs == 0 {
+            bail!(
+                "discord.rate_limit_commands and discord.rate_limit_window_secs must be positive"
+            );
+        }
+        if !(1..=10).contains(&self.discord.quotes_per_page)
+            || !(1..=20).contains(&self.discord.search_per_page)
+        {
+            bail!("discord.quotes_per_page must be 1-10 and discord.search_per_page 1-20");
+        }
+        if let Some(k) = &self.discord.public_key {
+            let k = k.expose();
+            if k.len() != 64 || !k.chars().all(|c| c.is_ascii_hexdigit()) {
+                bail!("the Discord public key must be 64 hexadecimal characters");
+            }
+        }
+        if self.http.listen.parse::<std::net::SocketAddr>().is_err() {
+            bail!(
+                "http.listen must be an address like 0.0.0.0:8080, not {:?}",
+                self.http.listen
+            );
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_redacted_and_layers_apply() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("local.toml"),
+            "[search]\ndefault_limit = 7\n",
+        )
+        .unwrap();
+        let env = |k: &str| match k {
+            "DISCORD_TOKEN" => Some("tok-very-secret".to_string()),
+            "DISCORD_PUBLIC_KEY" => Some("ab".repeat(32)),
+            _ => None,
+        };
+        let s = Settings::load_with(dir.path(), env).unwrap();
+        assert_eq!(s.search.default_limit, 7);
+        assert_eq!(
+            s.discord.token.as_ref().unwrap().expose(),
+            "tok-very-secret"
+        );
+        let dbg = format!("{s:?}");
+        assert!(!dbg.contains("tok-very-secret"), "{dbg}");
+        assert!(!dbg.contains(&"ab".repeat(32)));
+        assert!(dbg.contains("redacted"));
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("local.toml"),
+            "[search]\ndefault_limit = 0\n",
+        )
+        .unwrap();
+        let err = Settings::load_with(dir.path(), |_| None).unwrap_err();
+        assert!(format!("{err:#}").contains("default_limit"));
+        let ok = Settings::load_with(tempfile::tempdir().unwrap().path(), |_| Some("zz".into()));
+        assert!(format!("{:#}", ok.unwrap_err()).contains("public key"));
+    }
+}
