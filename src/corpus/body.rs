@@ -304,7 +304,7 @@ pub fn parse_label(text: &str) -> Option<(LabelInfo, String)> {
         return None;
     }
     let alias = def.and_then(alias_from_definition);
-    if def.is_some() && alias.is_none() && !def.is_some_and(|d| d.len() < 40) {
+    if alias.is_none() && def.is_some_and(|d| d.len() >= 40) {
         return None;
     }
     Some((
@@ -425,10 +425,31 @@ pub fn parse_body(lines: &[&str], first_line: usize) -> Body {
             *uses.entry(LabelInfo::key(a)).or_default() += 0;
         }
     }
+    // `Premier Zhou [Enlai]` then `Zhou`, `S. Antonov` then `Antonov`: labels sharing a name
+    // word are one family, and a family used twice is a speaker.
+    let name_words = |key: &str| -> Vec<String> {
+        let (_, core) = super::names::split_title(key);
+        core.into_iter()
+            .filter(|w| w.chars().count() > 2 && !w.ends_with('.'))
+            .collect()
+    };
+    let mut family: std::collections::HashMap<String, usize> = Default::default();
+    for (key, n) in &uses {
+        if !is_header_word(key) {
+            for w in name_words(key) {
+                *family.entry(w).or_default() += n;
+            }
+        }
+    }
     let sure_speaker = |key: &str| -> bool {
+        let used = uses.get(key).copied().unwrap_or(0);
+        let fam = name_words(key)
+            .iter()
+            .map(|w| family.get(w).copied().unwrap_or(0))
+            .max()
+            .unwrap_or(0);
         !is_header_word(key)
-            && (defined.contains(key)
-                || (uses.get(key).copied().unwrap_or(0) >= 2 && !NOT_PEOPLE.contains(&key)))
+            && (defined.contains(key) || (used.max(fam) >= 2 && !NOT_PEOPLE.contains(&key)))
     };
     let first_turn = labels.iter().position(|l| {
         l.as_ref()

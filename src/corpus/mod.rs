@@ -386,8 +386,8 @@ fn resolve(doc_index: usize, p: ParsedDocument, names: &names::NameIndex) -> Doc
         *grp.uses.entry(l.raw.clone()).or_default() += 1;
         grp.turns += 1;
     }
-    // `Antonov` after `S. Antonov`: a label whose name words all stand at the end of exactly one
-    // other speaker's name is that speaker.
+    // `Antonov` after `S. Antonov`, `Zhou` after `Premier Zhou [Enlai]`: a label whose name words
+    // all stand in exactly one other speaker's name is that speaker.
     let cores: Vec<Vec<String>> = groups
         .iter()
         .map(|g| names::split_title(&g.naming_label()).1)
@@ -398,7 +398,9 @@ fn resolve(doc_index: usize, p: ParsedDocument, names: &names::NameIndex) -> Doc
             continue;
         }
         let hosts: Vec<usize> = (0..groups.len())
-            .filter(|&j| j != i && cores[j].len() > core.len() && cores[j].ends_with(core))
+            .filter(|&j| {
+                j != i && cores[j].len() > core.len() && core.iter().all(|w| cores[j].contains(w))
+            })
             .collect();
         if let [host] = hosts[..] {
             merged_into[i] = Some(host);

@@ -236,7 +236,7 @@ struct Word {
 
 fn words_of(text: &str) -> Vec<Word> {
     let cleaned = text.replace(['[', ']', '(', ')', '"', '“', '”'], " ");
-    let mut out = Vec::new();
+    let mut out: Vec<Word> = Vec::new();
     for raw in cleaned.split_whitespace() {
         let mut w = raw;
         let mut breaks = false;
@@ -262,6 +262,10 @@ fn words_of(text: &str) -> Vec<Word> {
         }
         let trimmed = trimmed.trim_start_matches(['-', '\'', '‘']);
         if trimmed.is_empty() {
+            // Punctuation standing alone ends the run before it.
+            if let Some(last) = out.last_mut() {
+                last.breaks_after = true;
+            }
             continue;
         }
         let capital = trimmed.chars().next().is_some_and(char::is_uppercase);

@@ -86,6 +86,11 @@ pub struct Engine {
     opts: EngineOptions,
 }
 
+/// Weight of the question's topic words ("… about <topic>") against the words framing it.
+const FOCUS_BOOST: f32 = 1.5;
+/// Words adjacent in the question count as a phrase up to this many words apart in a passage.
+const PHRASE_SLOP: u32 = 2;
+
 /// The largest page of results one request may ask for.
 pub const MAX_LIMIT: usize = 50;
 
@@ -254,8 +259,11 @@ impl Engine {
         }
         searched.terms = terms.clone();
 
+        let mut focus = u.focus.clone();
+        focus.resize(terms.len(), false);
         let mut plan = Plan {
             terms,
+            focus,
             adjacent: u.adjacent.clone(),
             speakers: speakers.clone(),
             docs: doc_set.clone(),
@@ -318,13 +326,19 @@ impl Engine {
         let searcher = self.searcher();
         let f = self.ix.fields;
         let mut stems: Vec<String> = Vec::new();
+        let mut boost: HashMap<String, f32> = HashMap::new();
         let mut term_stems: Vec<Vec<String>> = Vec::new();
-        for t in &plan.terms {
+        let framed = plan.focus.iter().any(|f| *f) && plan.focus.iter().any(|f| !*f);
+        for (i, t) in plan.terms.iter().enumerate() {
             let s: Vec<String> = excerpt::stems(t).into_iter().map(|(_, _, s)| s).collect();
+            let focus = framed && plan.focus.get(i).copied().unwrap_or(false);
+            let b = if focus { FOCUS_BOOST } else { 1.0 };
             for x in &s {
                 if !stems.contains(x) {
                     stems.push(x.clone());
                 }
+                let e = boost.entry(x.clone()).or_insert(b);
+                *e = e.max(b);
             }
             term_stems.push(s);
         }
@@ -335,7 +349,10 @@ impl Engine {
                 let df = searcher
                     .doc_freq(&Term::from_field_text(f.text, s))
                     .unwrap_or(0) as f32;
-                (s.clone(), (1.0 + (n_docs - df + 0.5) / (df + 0.5)).ln())
+                (
+                    s.clone(),
+                    boost[s] * (1.0 + (n_docs - df + 0.5) / (df + 0.5)).ln(),
+                )
             })
             .collect();
         let pairs: Vec<(String, String)> = plan
@@ -371,9 +388,12 @@ impl Engine {
             let mut should: Vec<(Occur, Box<dyn Query>)> = stems
                 .iter()
                 .map(|s| {
-                    let q: Box<dyn Query> = Box::new(TermQuery::new(
-                        Term::from_field_text(f.text, s),
-                        IndexRecordOption::WithFreqsAndPositions,
+                    let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(f.text, s),
+                            IndexRecordOption::WithFreqsAndPositions,
+                        )),
+                        boost[s],
                     ));
                     (Occur::Should, q)
                 })
@@ -386,7 +406,7 @@ impl Engine {
                     Term::from_field_text(f.text, a),
                     Term::from_field_text(f.text, b),
                 ]);
-                pq.set_slop(1);
+                pq.set_slop(PHRASE_SLOP);
                 should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(pq), 0.5))));
             }
             Box::new(BooleanQuery::new(should))
@@ -832,6 +852,8 @@ impl Engine {
 /// A search to run.
 struct Plan {
     terms: Vec<String>,
+    /// Per term: part of the question's topic (weighs more, when the question also has other words).
+    focus: Vec<bool>,
     adjacent: Vec<(usize, usize)>,
     speakers: Vec<usize>,
     docs: Option<Vec<String>>,

@@ -203,6 +203,9 @@ const SCAFFOLD: &[&str] = &[
     "happened",
 ];
 
+/// Words after which a question names its topic.
+const TOPIC_MARKERS: &[&str] = &["about", "regarding", "concerning", "on"];
+
 /// Words that make a question about what someone said, so a named speaker restricts the answer.
 const SPEECH_WORDS: &[&str] = &[
     "say",
@@ -445,6 +448,9 @@ impl Lexicon {
 pub struct Understood {
     /// Content words, in question order (original spelling).
     pub terms: Vec<String>,
+    /// Whether each term is in the question's topic ("… about <topic>"), which weighs more than
+    /// the words that frame it.
+    pub focus: Vec<bool>,
     /// Pairs of terms adjacent in the question (indexes into `terms`), for phrase boosts.
     pub adjacent: Vec<(usize, usize)>,
     /// Speakers named (lexicon ids).
@@ -541,6 +547,9 @@ pub fn understand(q: &str, lexicon: &Lexicon, is_doc_id: &dyn Fn(&str) -> bool) 
     }
 
     // Content words. Names stay searchable unless they became a speaker restriction.
+    let topic_from = words
+        .iter()
+        .rposition(|w| TOPIC_MARKERS.contains(&w.lower.as_str()));
     let mut prev_term: Option<usize> = None;
     for (i, w) in words.iter().enumerate() {
         let skip = (used[i] && (u.speech || dated[i]))
@@ -555,6 +564,7 @@ pub fn understand(q: &str, lexicon: &Lexicon, is_doc_id: &dyn Fn(&str) -> bool) 
         }
         let idx = u.terms.len();
         u.terms.push(w.text.clone());
+        u.focus.push(topic_from.is_some_and(|t| i > t));
         if let Some(p) = prev_term {
             u.adjacent.push((p, idx));
         }
