@@ -561,11 +561,10 @@ mod tests {
             parse_label("Deputy Section Director Xu Ming (hereinafter referred to as \"Xu): T")
                 .unwrap();
         assert_eq!(l.alias.as_deref(), Some("Xu"));
-        let (l, _) = parse_label(
-            "Soviet Ambassador Chervonenko (hereinafter referred to as \"Chervonenko\"): x",
-        )
-        .unwrap();
-        assert_eq!(l.alias.as_deref(), Some("Chervonenko"));
+        let (l, _) =
+            parse_label("Soviet Ambassador Petrov (hereinafter referred to as \"Petrov\"): x")
+                .unwrap();
+        assert_eq!(l.alias.as_deref(), Some("Petrov"));
         let (l, _) = parse_label("Premier Zhou [Enlai] : x").unwrap();
         assert_eq!(l.raw, "Premier Zhou [Enlai]");
         let (l, _) = parse_label("Mr. Smith (to be abbreviated as S): x").unwrap();

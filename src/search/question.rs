@@ -579,8 +579,8 @@ mod tests {
 
     fn lex() -> Lexicon {
         let mut l = Lexicon::default();
-        l.add("Ji Pengfei", &["Ji".into(), "Vice Minister Ji".into()]);
-        l.add("Stepan V. Chervonenko", &["Chervonenko".into()]);
+        l.add("Li Weiming", &["Li".into(), "Vice Minister Li".into()]);
+        l.add("Ivan V. Petrov", &["Petrov".into()]);
         l.add("He Long", &["He".into()]);
         l
     }
@@ -588,16 +588,14 @@ mod tests {
     #[test]
     fn speech_questions_restrict_to_the_speaker() {
         let u = understand(
-            "what did Ji Pengfei say about repatriation",
+            "what did Li Weiming say about repatriation",
             &lex(),
             &|_| false,
         );
         assert_eq!(u.speakers, vec![0]);
         assert!(u.speech);
         assert_eq!(u.terms, vec!["repatriation"]);
-        let u = understand("What's Chervonenko's view on the fence?", &lex(), &|_| {
-            false
-        });
+        let u = understand("What's Petrov's view on the fence?", &lex(), &|_| false);
         assert_eq!(u.speakers, vec![1]);
         assert!(u.speech);
         assert_eq!(u.terms, vec!["fence"]);
@@ -606,13 +604,13 @@ mod tests {
     #[test]
     fn names_without_speech_stay_search_terms() {
         let u = understand(
-            "who prepared the minutes of the June 8 meeting with Ji",
+            "who prepared the minutes of the June 8 meeting with Li",
             &lex(),
             &|_| false,
         );
         assert!(!u.speech);
         assert_eq!(u.date.unwrap().to_string(), "--06-08");
-        assert_eq!(u.terms, vec!["prepared", "minutes", "meeting", "Ji"]);
+        assert_eq!(u.terms, vec!["prepared", "minutes", "meeting", "Li"]);
     }
 
     #[test]
@@ -625,8 +623,8 @@ mod tests {
 
     #[test]
     fn document_ids_and_odd_input() {
-        let u = understand("border in 121676", &lex(), &|w| w == "121676");
-        assert_eq!(u.doc_id.as_deref(), Some("121676"));
+        let u = understand("border in 555123", &lex(), &|w| w == "555123");
+        assert_eq!(u.doc_id.as_deref(), Some("555123"));
         assert_eq!(u.terms, vec!["border"]);
         for q in [
             "",
