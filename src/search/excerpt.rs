@@ -322,12 +322,12 @@ mod tests {
 
     #[test]
     fn sentence_split_respects_initials_and_abbreviations() {
-        let t = "Stepan V. Chervonenko came at 5 p.m. today. He spoke! Did he? Yes.";
+        let t = "Ivan V. Petrov came at 5 p.m. today. He spoke! Did he? Yes.";
         let s: Vec<&str> = sentences(t).iter().map(|(a, b)| &t[*a..*b]).collect();
         assert_eq!(
             s,
             vec![
-                "Stepan V. Chervonenko came at 5 p.m. today.",
+                "Ivan V. Petrov came at 5 p.m. today.",
                 "He spoke!",
                 "Did he?",
                 "Yes."
