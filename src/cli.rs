@@ -90,6 +90,8 @@ pub enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Benchmark on synthetic corpora against raw tantivy and SQLite FTS5 (see BENCHMARKS.md).
+    Bench(crate::bench::BenchArgs),
 }
 
 /// Settings with the command line's overrides applied.
@@ -105,7 +107,7 @@ pub fn settings(g: &Global) -> Result<Settings> {
 }
 
 /// A progress bar on stderr for builds that take more than a second.
-fn progress() -> impl Fn(BuildEvent) {
+pub(crate) fn progress() -> impl Fn(BuildEvent) {
     use std::io::IsTerminal;
     let started = std::time::Instant::now();
     let bar = indicatif::ProgressBar::hidden();
@@ -146,6 +148,9 @@ pub fn open_engine(s: &Settings) -> Result<Engine> {
 /// Runs a command; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     let s = settings(&cli.global)?;
+    if let Command::Bench(args) = &cli.command {
+        return crate::bench::run(args, &s, &cli.global.config);
+    }
     let style = Style::for_stdout();
     match cli.command {
         Command::Ask {
@@ -262,6 +267,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             println!("speaker precision@3  {:.2}", m.speaker_precision_at_3);
             Ok(0)
         }
+        Command::Bench(_) => unreachable!("handled above"),
     }
 }
 

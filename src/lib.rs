@@ -1,5 +1,6 @@
 //! Archivist: answers questions about archival transcripts with verbatim quotes and citations.
 pub mod answer;
+pub mod bench;
 pub mod corpus;
 pub mod index;
 pub mod search;
