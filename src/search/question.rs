@@ -382,24 +382,24 @@ pub struct Lexicon {
     pub names: Vec<String>,
     /// Lower-case name phrase (full name, label, name word) → speaker ids.
     keys: HashMap<String, Vec<usize>>,
+    /// `name_key` of each full name → speaker id (so that adding a speaker is not a scan).
+    ids: HashMap<String, usize>,
     max_words: usize,
 }
 
 impl Lexicon {
     /// Adds a speaker (full name and labels); the same full name is one speaker.
     pub fn add(&mut self, name: &str, labels: &[String]) {
-        let id = match self
-            .names
-            .iter()
-            .position(|n| name_key(n) == name_key(name))
-        {
-            Some(i) => i,
+        let name_k = name_key(name);
+        let id = match self.ids.get(&name_k) {
+            Some(&i) => i,
             None => {
                 self.names.push(name.to_string());
+                self.ids.insert(name_k.clone(), self.names.len() - 1);
                 self.names.len() - 1
             }
         };
-        let mut keys = vec![name_key(name)];
+        let mut keys = vec![name_k];
         for l in labels {
             keys.push(name_key(l));
             let (_, core) = crate::corpus::names::split_title(l);
