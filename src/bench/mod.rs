@@ -66,6 +66,9 @@ pub struct BuildFigures {
     pub speakers: usize,
     pub warnings: usize,
     pub peak_rss_kb: u64,
+    /// Of `seconds`: reading and parsing the corpus alone (`Corpus::load`, timed on its own).
+    #[serde(default)]
+    pub parse_seconds: f64,
 }
 
 /// What the serve worker measured (latencies in microseconds).
@@ -130,6 +133,7 @@ pub fn run(args: &BenchArgs, s: &Settings, config_dir: &Path) -> Result<i32> {
     match args.worker.as_deref() {
         Some("build") => return worker_build(args, s),
         Some("serve") => return worker_serve(args, s),
+        Some("parse") => return worker_parse(args, s),
         Some(w) => bail!("unknown bench worker {w:?}"),
         None => {}
     }
@@ -218,7 +222,9 @@ fn bench_size(
     };
 
     eprintln!("[{size}] building the index");
-    let build: BuildFigures = worker(config_dir, "build", dir, true)?;
+    let mut build: BuildFigures = worker(config_dir, "build", dir, true)?;
+    let parsed: BuildFigures = worker(config_dir, "parse", dir, true)?;
+    build.parse_seconds = parsed.parse_seconds;
     let corpus_mb = gen.bytes as f64 / 1e6;
     let index_mb = dir_bytes(&dir.join("data")) as f64 / 1e6;
 
@@ -350,6 +356,21 @@ fn worker_build(args: &BenchArgs, s: &Settings) -> Result<i32> {
         speakers: r.speakers,
         warnings: r.warnings.len(),
         peak_rss_kb: peak_rss_kb(),
+        parse_seconds: 0.0,
+    };
+    println!("{}", serde_json::to_string(&f)?);
+    Ok(0)
+}
+
+fn worker_parse(args: &BenchArgs, s: &Settings) -> Result<i32> {
+    let dir = args.dir.as_deref().context("--dir is required")?;
+    let started = Instant::now();
+    let c = crate::corpus::Corpus::load(&dir.join("corpus"), &s.corpus.canonical_url_base)?;
+    let f = BuildFigures {
+        parse_seconds: started.elapsed().as_secs_f64(),
+        documents: c.documents.len(),
+        peak_rss_kb: peak_rss_kb(),
+        ..Default::default()
     };
     println!("{}", serde_json::to_string(&f)?);
     Ok(0)
