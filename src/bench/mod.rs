@@ -134,6 +134,7 @@ pub fn run(args: &BenchArgs, s: &Settings, config_dir: &Path) -> Result<i32> {
         Some("build") => return worker_build(args, s),
         Some("serve") => return worker_serve(args, s),
         Some("parse") => return worker_parse(args, s),
+        Some("ask") => return worker_ask(args, s),
         Some(w) => bail!("unknown bench worker {w:?}"),
         None => {}
     }
@@ -373,6 +374,27 @@ fn worker_parse(args: &BenchArgs, s: &Settings) -> Result<i32> {
         ..Default::default()
     };
     println!("{}", serde_json::to_string(&f)?);
+    Ok(0)
+}
+
+/// For profiling (`valgrind --tool=callgrind --toggle-collect='*Engine::ask*'`): only the
+/// engine's `ask` over every question, `--rounds` times.
+fn worker_ask(args: &BenchArgs, s: &Settings) -> Result<i32> {
+    let dir = args.dir.as_deref().context("--dir is required")?;
+    let gen = generated(dir)?;
+    let engine = Engine::open(options_for(dir, s))?;
+    let mut n = 0;
+    for _ in 0..args.rounds.max(1) {
+        for q in &gen.questions {
+            let a = engine.ask(&AskRequest {
+                question: q.question.clone(),
+                limit: LIMIT,
+                ..Default::default()
+            });
+            n += a.results.len();
+        }
+    }
+    println!("{n}");
     Ok(0)
 }
 

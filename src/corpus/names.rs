@@ -7,7 +7,9 @@
 //! `Chervonenko` → `Stepan V. Chervonenko`, while `China` (which stands everywhere) is not taken
 //! into `China Stepan V. Chervonenko`.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// Words of rank and office that precede names; stripped from labels, never part of a name.
 const TITLE_WORDS: &[&str] = &[
@@ -288,7 +290,13 @@ pub struct NameIndex {
     postings: HashMap<String, Vec<u32>>,
     /// How often each capitalised word occurs in all text seen.
     counts: HashMap<String, u32>,
+    /// [`NameIndex::extensions`] by (core, title): the same speaker in many documents is looked
+    /// up once, not once per document (which made large corpora quadratic).
+    memo: RefCell<HashMap<(Vec<String>, Option<String>), Rc<Forms>>>,
 }
+
+/// Every form of a core: (name words, weighted count, documents in ascending order).
+type Forms = Vec<(Vec<String>, u32, Vec<usize>)>;
 
 const PREPOSITIONS: &[&str] = &["to", "of", "from", "in", "at", "into", "for", "on"];
 
@@ -350,10 +358,19 @@ impl NameIndex {
         if core.is_empty() {
             return String::new();
         }
-        let found = self.extensions(core, title);
+        let key = (core.to_vec(), title.map(str::to_string));
+        let cached = self.memo.borrow().get(&key).cloned();
+        let found = match cached {
+            Some(f) => f,
+            None => {
+                let f = Rc::new(self.extensions(core, title));
+                self.memo.borrow_mut().insert(key, f.clone());
+                f
+            }
+        };
         let local = found
             .iter()
-            .filter(|c| c.2.contains(&doc) && c.0.len() > core.len())
+            .filter(|c| c.2.binary_search(&doc).is_ok() && c.0.len() > core.len())
             .max_by(|a, b| {
                 (a.1, a.0.len())
                     .cmp(&(b.1, b.0.len()))
@@ -378,11 +395,7 @@ impl NameIndex {
     }
 
     /// Every form of `core` in the indexed texts: (name words, weighted count, documents).
-    fn extensions(
-        &self,
-        core: &[String],
-        title: Option<&str>,
-    ) -> Vec<(Vec<String>, u32, Vec<usize>)> {
+    fn extensions(&self, core: &[String], title: Option<&str>) -> Forms {
         let Some(list) = self.postings.get(&core[0].to_lowercase()) else {
             return Vec::new();
         };
@@ -431,7 +444,8 @@ impl NameIndex {
                     .all(|(a, b)| a.to_lowercase() == *b);
             let e = found.entry(run[lo..hi].to_vec()).or_default();
             e.0 += weight * if titled { 3 } else { 1 };
-            if !e.1.contains(doc) {
+            // Runs are added document by document, so a form's documents come in order.
+            if e.1.last() != Some(doc) {
                 e.1.push(*doc);
             }
         }
