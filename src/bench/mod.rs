@@ -55,6 +55,10 @@ pub struct BenchArgs {
     pub worker: Option<String>,
     #[arg(long, hide = true)]
     pub dir: Option<PathBuf>,
+    /// With `--worker ask`: write every answer as a JSON line here (to check that an engine
+    /// change keeps the results).
+    #[arg(long, hide = true)]
+    pub dump: Option<PathBuf>,
 }
 
 /// What the build worker measured.
@@ -384,6 +388,10 @@ fn worker_ask(args: &BenchArgs, s: &Settings) -> Result<i32> {
     let gen = generated(dir)?;
     let engine = Engine::open(options_for(dir, s))?;
     let mut n = 0;
+    let mut dump = match &args.dump {
+        Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p)?)),
+        None => None,
+    };
     for _ in 0..args.rounds.max(1) {
         for q in &gen.questions {
             let a = engine.ask(&AskRequest {
@@ -392,7 +400,16 @@ fn worker_ask(args: &BenchArgs, s: &Settings) -> Result<i32> {
                 ..Default::default()
             });
             n += a.results.len();
+            if let Some(w) = dump.as_mut() {
+                use std::io::Write;
+                writeln!(
+                    w,
+                    "{}",
+                    serde_json::to_string(&crate::cli::AskJson::from(&a))?
+                )?;
+            }
         }
+        dump = None;
     }
     println!("{n}");
     Ok(0)
