@@ -14,10 +14,12 @@ use std::path::PathBuf;
 use anyhow::Result;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+    TermSetQuery,
 };
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::DocSet;
 
 use crate::answer::{
     Answer, CorpusStats, DocBrief, DocCard, PassageView, Quote, Searched, SpeakerSummary,
@@ -372,11 +374,11 @@ impl Engine {
                 .speakers
                 .iter()
                 .map(|&i| Term::from_field_text(f.speaker_key, &name_key(&self.lexicon.names[i])));
-            filters.push((Occur::Must, Box::new(TermSetQuery::new(keys))));
+            filters.push((Occur::Must, any_term(keys.collect())));
         }
         if let Some(docs) = &plan.docs {
             let keys = docs.iter().map(|d| Term::from_field_text(f.doc_id, d));
-            filters.push((Occur::Must, Box::new(TermSetQuery::new(keys))));
+            filters.push((Occur::Must, any_term(keys.collect())));
         }
         let scoped = !filters.is_empty();
         let matching: Box<dyn Query> = if stems.is_empty() {
@@ -421,18 +423,19 @@ impl Engine {
             return Found::default();
         };
         let total_weight: f32 = weights.values().sum::<f32>().max(1e-6);
+        let addrs: Vec<DocAddress> = top.iter().map(|(_, a)| *a).collect();
+        let held = stems_held(&searcher, f.text, &stems, &addrs);
         let mut hits: Vec<Hit> = top
             .into_iter()
-            .filter_map(|(score, addr)| self.hit(&searcher, addr, score))
-            .map(|mut h| {
+            .zip(held)
+            .filter_map(|((score, addr), present)| {
+                Some((self.hit(&searcher, addr, score)?, present))
+            })
+            .map(|(mut h, present)| {
                 if !stems.is_empty() {
-                    let present: HashSet<String> = excerpt::stems(&h.text)
-                        .into_iter()
-                        .map(|(_, _, s)| s)
-                        .collect();
                     let covered: f32 = weights
                         .iter()
-                        .filter(|(s, _)| present.contains(*s))
+                        .filter(|(s, _)| present.contains(String::as_str(s)))
                         .map(|(_, w)| w)
                         .sum();
                     h.score *= 0.5 + covered / total_weight;
@@ -874,6 +877,53 @@ struct Hit {
     label: Option<String>,
     text: String,
     score: f32,
+}
+
+/// The query stems each candidate passage holds, read from the index's postings. The index was
+/// made from the same text by the same analyzer, so this is the set that re-tokenising the stored
+/// text would give, without decompressing and stemming every candidate.
+fn stems_held<'a>(
+    searcher: &Searcher,
+    field: Field,
+    stems: &'a [String],
+    addrs: &[DocAddress],
+) -> Vec<HashSet<&'a str>> {
+    let mut out = vec![HashSet::new(); addrs.len()];
+    let mut order: Vec<usize> = (0..addrs.len()).collect();
+    order.sort_by_key(|&i| (addrs[i].segment_ord, addrs[i].doc_id));
+    for group in order.chunk_by(|&a, &b| addrs[a].segment_ord == addrs[b].segment_ord) {
+        let seg = searcher.segment_reader(addrs[group[0]].segment_ord);
+        let Ok(inv) = seg.inverted_index(field) else {
+            continue;
+        };
+        for s in stems {
+            let term = Term::from_field_text(field, s);
+            let Ok(Some(mut postings)) = inv.read_postings(&term, IndexRecordOption::Basic) else {
+                continue;
+            };
+            // Candidates in ascending doc order: each seek only moves forward.
+            for &i in group {
+                let d = addrs[i].doc_id;
+                if postings.doc() <= d && postings.seek(d) == d {
+                    out[i].insert(s.as_str());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A filter matching documents with any of `terms`, each match scoring 1 like a `TermSetQuery`
+/// (whose single-term case adds its constant score), without building an FST for one term.
+fn any_term(terms: Vec<Term>) -> Box<dyn Query> {
+    if let [t] = &terms[..] {
+        Box::new(ConstScoreQuery::new(
+            Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic)),
+            1.0,
+        ))
+    } else {
+        Box::new(TermSetQuery::new(terms))
+    }
 }
 
 /// Does a question's date name this document (its date, or its meeting's date)?
