@@ -22,6 +22,9 @@ use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
 use crate::corpus::{corpus_files, Corpus, DocMeta, Speaker};
 pub use schema::{Fields, SCHEMA_VERSION};
 
+/// Bytes per compressed block of stored passages.
+const DOCSTORE_BLOCKSIZE: usize = 4096;
+
 /// What the catalog holds about one document (everything but the passages' text).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DocRecord {
@@ -221,7 +224,16 @@ fn remove_old(data_dir: &Path, keep: &str) {
 /// Writes the tantivy index and the catalog of `corpus` into `dir`; returns corpus bytes indexed.
 fn write_index(corpus: &Corpus, dir: &Path, progress: &dyn Fn(BuildEvent)) -> Result<u64> {
     let (schema, f) = schema::build_schema();
-    let index = Index::create_in_dir(dir, schema)?;
+    // Small doc store blocks: a question loads ~60 candidate passages from all over the index,
+    // and each load decompresses a whole block (16 KB by default).
+    let settings = tantivy::IndexSettings {
+        docstore_blocksize: DOCSTORE_BLOCKSIZE,
+        ..Default::default()
+    };
+    let index = Index::builder()
+        .schema(schema)
+        .settings(settings)
+        .create_in_dir(dir)?;
     schema::register_analyzers(&index);
     let mut writer: tantivy::IndexWriter<TantivyDocument> =
         index.writer_with_num_threads(1, 100_000_000)?;
