@@ -127,7 +127,6 @@ pub struct SizeFigures {
     pub serve: ServeFigures,
     pub cold_p50_ms: f64,
     pub cold_max_ms: f64,
-    pub cold_peak_rss_kb: u64,
     pub fts5_build_s: Option<f64>,
     pub fts5_mb: Option<f64>,
 }
@@ -248,7 +247,7 @@ fn bench_size(
     let serve: ServeFigures = worker(config_dir, "serve", dir, false)?;
 
     eprintln!("[{size}] cold starts of `archivist ask`");
-    let (cold_p50_ms, cold_max_ms, cold_peak_rss_kb) = cold_starts(args, config_dir, dir, &gen)?;
+    let (cold_p50_ms, cold_max_ms) = cold_starts(args, config_dir, dir, &gen)?;
     Ok(SizeFigures {
         passages: gen.passages,
         documents: gen.documents,
@@ -259,7 +258,6 @@ fn bench_size(
         serve,
         cold_p50_ms,
         cold_max_ms,
-        cold_peak_rss_kb,
         fts5_build_s,
         fts5_mb,
     })
@@ -505,16 +503,16 @@ fn worker_serve(args: &BenchArgs, s: &Settings) -> Result<i32> {
 }
 
 /// Spawns the real `archivist ask` on the existing index: one untimed run, then `cold_runs`
-/// timed; (median ms, max ms, largest peak RSS KiB).
+/// timed; (median ms, max ms). (No peak RSS here: `wait4` would count the pages this big
+/// process had when it forked the child.)
 fn cold_starts(
     args: &BenchArgs,
     config_dir: &Path,
     dir: &Path,
     gen: &Generated,
-) -> Result<(f64, f64, u64)> {
+) -> Result<(f64, f64)> {
     let exe = std::env::current_exe()?;
     let mut times = Vec::new();
-    let mut rss = 0;
     for i in 0..=args.cold_runs {
         let q = &gen.questions[i % gen.questions.len()].question;
         let t = Instant::now();
@@ -530,32 +528,17 @@ fn cold_starts(
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()?;
-        let (ok, kb) = wait_rss(child)?;
+        let out = child.wait_with_output()?;
         let el = t.elapsed();
-        if !ok {
+        if !out.status.success() {
             bail!("`archivist ask {q:?}` failed on {}", dir.display());
         }
         if i > 0 {
             times.push(el.as_secs_f64() * 1e3);
-            rss = rss.max(kb);
         }
     }
     times.sort_by(|a, b| a.total_cmp(b));
-    Ok((times[times.len() / 2], times[times.len() - 1], rss))
-}
-
-/// Waits for a child; (success, its peak RSS in KiB from `wait4`).
-fn wait_rss(child: std::process::Child) -> Result<(bool, u64)> {
-    let pid = child.id() as libc::pid_t;
-    let mut status: libc::c_int = 0;
-    // SAFETY: `rusage` is plain data that wait4 fills; the pid is our own child, not yet reaped.
-    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut ru) };
-    if r != pid {
-        bail!("wait4 failed: {}", std::io::Error::last_os_error());
-    }
-    let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
-    Ok((ok, ru.ru_maxrss as u64))
+    Ok((times[times.len() / 2], times[times.len() - 1]))
 }
 
 fn dir_bytes(p: &Path) -> u64 {
@@ -665,10 +648,6 @@ pub fn table(all: &[SizeFigures]) -> String {
         (
             "cold `archivist ask` max (ms)",
             Box::new(|f| format!("{:.0}", f.cold_max_ms)),
-        ),
-        (
-            "peak RSS, cold ask (MB)",
-            Box::new(move |f| mb(f.cold_peak_rss_kb)),
         ),
         (
             "questions answered",

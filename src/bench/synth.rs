@@ -103,7 +103,7 @@ const DULL: &[&str] = &[
 /// A generated person.
 #[derive(Debug, Clone)]
 struct Person {
-    title: &'static str,
+    title: &'static &'static str,
     given: String,
     surname: String,
 }
@@ -192,7 +192,7 @@ pub fn generate(
             continue;
         }
         people.push(Person {
-            title: *rng.pick(TITLES),
+            title: rng.pick(TITLES),
             given: word(&mut rng, 2),
             surname: s,
         });

@@ -292,8 +292,11 @@ pub struct NameIndex {
     counts: HashMap<String, u32>,
     /// [`NameIndex::extensions`] by (core, title): the same speaker in many documents is looked
     /// up once, not once per document (which made large corpora quadratic).
-    memo: RefCell<HashMap<(Vec<String>, Option<String>), Rc<Forms>>>,
+    memo: RefCell<HashMap<FormsKey, Rc<Forms>>>,
 }
+
+/// A speaker's name core and title words.
+type FormsKey = (Vec<String>, Option<String>);
 
 /// Every form of a core: (name words, weighted count, documents in ascending order).
 type Forms = Vec<(Vec<String>, u32, Vec<usize>)>;

@@ -18,8 +18,8 @@ use tantivy::query::{
     TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use tantivy::DocSet;
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::answer::{
     Answer, CorpusStats, DocBrief, DocCard, PassageView, Quote, Searched, SpeakerSummary,
