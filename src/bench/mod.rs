@@ -241,7 +241,10 @@ fn bench_size(
         (Some(secs), Some(std::fs::metadata(&db)?.len() as f64 / 1e6))
     };
     #[cfg(not(feature = "bench"))]
-    let (fts5_build_s, fts5_mb) = (None, None);
+    let (fts5_build_s, fts5_mb) = {
+        let _ = s;
+        (None, None)
+    };
 
     eprintln!("[{size}] serving {} questions", gen.questions.len());
     let serve: ServeFigures = worker(config_dir, "serve", dir, false)?;
