@@ -1,6 +1,8 @@
 //! Archivist: answers questions about archival transcripts with verbatim quotes and citations.
 pub mod answer;
+pub mod cite;
 pub mod corpus;
+pub mod discord;
 pub mod index;
 pub mod search;
 pub mod settings;
