@@ -94,9 +94,10 @@ impl AskQuery {
             let Some((key, value)) = rest.split_once(":** ") else {
                 continue;
             };
-            let value = Some(unescape(value));
+            let plain = unescape(value);
+            let value = Some(plain.clone());
             match key {
-                "Question" => q.question = value.unwrap_or_default(),
+                "Question" => q.question = plain,
                 "Speaker" => q.speaker = value,
                 "Document" => q.doc = value,
                 "From" => q.from = value,

@@ -44,7 +44,7 @@ pub fn cut_point(s: &str, max: usize) -> Option<(usize, &'static str)> {
                     .is_some_and(char::is_whitespace)
         })
         .map(|(i, c)| i + c.len_utf8())
-        .last();
+        .next_back();
     if let Some(p) = sentence.filter(|&p| p >= floor && p > 0) {
         return Some((p, " …"));
     }
