@@ -10,7 +10,7 @@ use super::custom_id::{Action, DocRef};
 use super::limits;
 use super::render::{human_date, safe_url, short_title, truncate_lines, COLOR};
 use super::response::{style, ActionRow, Button, Embed, Field, Footer, Message};
-use super::text::{code_block, escape, escape_fit, highlighted, len, truncate};
+use super::text::{code_block, escape, escape_fit, highlighted, len, plain, truncate};
 
 fn field(name: &str, value: String, inline: bool) -> Field {
     Field {
@@ -22,7 +22,7 @@ fn field(name: &str, value: String, inline: bool) -> Field {
 
 fn footer(text: String) -> Option<Footer> {
     Some(Footer {
-        text: truncate(&text, 500),
+        text: plain(&truncate(&text, 500)),
     })
 }
 
@@ -290,18 +290,20 @@ pub fn citations(card: &DocCard, style_wanted: Option<Style>) -> Message {
 
 /// The full citations of the quotes on an `/ask` page, privately.
 pub fn quote_citations(quotes: &[(DocCard, u32, Option<String>)]) -> Message {
-    let per = ((limits::EMBEDS_TOTAL - 400) / quotes.len().max(1)).min(limits::FIELD_VALUE);
+    let quotes = &quotes[..quotes.len().min(limits::FIELDS)];
+    let per = (limits::EMBEDS_TOTAL - 400) / quotes.len().max(1);
     let fields = quotes
         .iter()
-        .take(limits::FIELDS)
         .map(|(card, n, speaker)| {
             let name = format!(
                 "{} · {} · passage {n}",
                 speaker.as_deref().unwrap_or("Document text"),
                 short_title(&card.title)
             );
+            let name = escape_fit(&name, (per / 3).min(200));
             let text = cite_passage(card, Style::Document, *n, speaker.as_deref());
-            field(&escape_fit(&name, 200), code_block(&text, per), false)
+            let room = per.saturating_sub(len(&name)).min(limits::FIELD_VALUE);
+            field(&name, code_block(&text, room), false)
         })
         .collect();
     Message::embed(Embed {
@@ -332,7 +334,7 @@ pub fn help(
         for e in examples.iter().take(3) {
             d.push(format!(
                 "• `/ask question: {}`",
-                truncate(&e.replace('`', ""), 200)
+                plain(&truncate(&e.replace('`', ""), 200))
             ));
         }
     }

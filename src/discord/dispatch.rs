@@ -21,7 +21,7 @@ use super::commands;
 use super::custom_id::Action;
 use super::error::{BotError, APOLOGY};
 use super::handlers::{self, Invocation, Reply};
-use super::limits::violations;
+use super::limits::{shrink_to_fit, violations};
 use super::ratelimit::RateLimiter;
 use super::response::{kind, Message, Response};
 
@@ -144,7 +144,10 @@ fn limited(
         Err(BotError::Internal(anyhow::anyhow!("panic: {msg}")))
     });
     match result {
-        Ok(reply) => {
+        Ok(mut reply) => {
+            if shrink_to_fit(&mut reply.message) {
+                tracing::warn!(command = %what, "reply shortened to fit Discord's 6000 limit");
+            }
             let o = Outcome {
                 what,
                 results: reply.results,

@@ -205,3 +205,35 @@ pub fn command_violations(commands: &Value) -> Vec<String> {
     }
     out
 }
+
+/// Last line of defence for the 6000-character total: drops trailing fields (noting how many in
+/// the footer) until the embeds fit. The renderers budget so this should never trigger; returns
+/// whether it did.
+pub fn shrink_to_fit(m: &mut super::response::Message) -> bool {
+    let total = |m: &super::response::Message| -> usize {
+        m.embeds
+            .iter()
+            .map(|e| {
+                e.title.as_deref().map_or(0, len)
+                    + e.description.as_deref().map_or(0, len)
+                    + e.footer.as_ref().map_or(0, |f| len(&f.text))
+                    + e.fields
+                        .iter()
+                        .map(|f| len(&f.name) + len(&f.value))
+                        .sum::<usize>()
+            })
+            .sum()
+    };
+    let mut dropped = 0;
+    while total(m) > EMBEDS_TOTAL {
+        let Some(e) = m.embeds.iter_mut().rev().find(|e| !e.fields.is_empty()) else {
+            break;
+        };
+        e.fields.pop();
+        dropped += 1;
+        if let Some(f) = e.footer.as_mut() {
+            f.text = format!("{dropped} more not shown");
+        }
+    }
+    dropped > 0
+}

@@ -11,7 +11,7 @@ use super::custom_id::{Action, DocRef};
 use super::limits;
 use super::paging::AskQuery;
 use super::response::{style, ActionRow, Button, Embed, Field, Footer, Message};
-use super::text::{escape_fit, highlighted, len, truncate};
+use super::text::{escape_fit, highlighted, len, plain, truncate};
 
 /// The colour of the bot's embeds.
 pub const COLOR: u32 = 0x8a_6d_3b;
@@ -77,7 +77,7 @@ fn footer(answer: &Answer, shown: usize, archive: Option<&str>) -> Footer {
         text.push_str(" · ");
         text.push_str(&truncate(a, 200));
     }
-    Footer { text }
+    Footer { text: plain(&text) }
 }
 
 /// The description lines of a request plus any note about how it was read.
@@ -278,7 +278,7 @@ pub fn nothing_found(answer: &Answer, query: &AskQuery, archive: Option<&str>) -
         description: Some(description),
         color: Some(COLOR),
         footer: archive.map(|a| Footer {
-            text: truncate(a, 200),
+            text: plain(&truncate(a, 200)),
         }),
         ..Default::default()
     })

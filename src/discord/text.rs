@@ -136,6 +136,17 @@ pub fn escape(s: &str) -> String {
     e.out
 }
 
+/// `s` for places Discord shows without markdown (footers): mentions neutralised, nothing else.
+pub fn plain(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+        .flat_map(|c| {
+            let zw = (c == '@').then_some('\u{200B}');
+            std::iter::once(c).chain(zw)
+        })
+        .collect()
+}
+
 /// Reverses [`escape`] (for reading back text this bot rendered itself).
 pub fn unescape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -264,6 +275,8 @@ pub fn block_quote(s: &str) -> String {
 }
 
 /// `s` in a code block, cut as plain text to fit `max`; backticks that would close it are replaced.
+/// Text is otherwise kept exact (for pasting): Discord shows mentions in code blocks as literal
+/// text, and `allowed_mentions` stops any ping.
 pub fn code_block(s: &str, max: usize) -> String {
     let safe = s.replace('`', "ˋ");
     format!("```\n{}\n```", truncate(&safe, max.saturating_sub(8)))
