@@ -335,7 +335,7 @@ fn write_index(corpus: &Corpus, dir: &Path, progress: &dyn Fn(BuildEvent)) -> Re
             bytes += p.text.len() as u64;
             writer.add_document(td)?;
             done += 1;
-            if done % 5000 == 0 {
+            if done.is_multiple_of(5000) {
                 progress(BuildEvent::Indexed { passages: done });
             }
         }
