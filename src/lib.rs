@@ -9,3 +9,6 @@ pub mod settings;
 
 pub use answer::{Answer, DocCard, Quote};
 pub use search::{AskRequest, Engine, EngineOptions, NotFound};
+pub mod cli;
+pub mod eval;
+pub mod terminal;

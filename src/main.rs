@@ -1,31 +1,29 @@
+//! The `archivist` binary: parses the command line, sets up logging, runs the command, and maps
+//! errors to exit codes (`main` prints them with `{:#}`: the chain of causes, no backtrace).
+
+use clap::Parser;
+
 fn main() {
-    let dir = std::env::args().nth(1).unwrap_or("seeds".into());
-    let c = archivist::corpus::Corpus::load(
-        std::path::Path::new(&dir),
-        archivist::corpus::DEFAULT_CANONICAL_BASE,
-    )
-    .unwrap();
-    for w in &c.warnings {
-        eprintln!("warning: {w}");
-    }
-    for d in &c.documents {
-        println!("== {:?}", d.meta);
-        for s in &d.speakers {
-            println!("  speaker {:?}", s);
+    let cli = archivist::cli::Cli::parse();
+    init_logging();
+    let code = match archivist::cli::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            1
         }
-        for p in &d.passages {
-            println!(
-                "  #{} {:?} {:?} [{}] {}",
-                p.n,
-                p.kind,
-                p.speaker.map(|i| &d.speakers[i].name),
-                p.line,
-                if std::env::var("FULL").is_ok() || p.n == 0 {
-                    p.text.clone()
-                } else {
-                    p.text.chars().take(100).collect::<String>()
-                }
-            );
-        }
-    }
+    };
+    std::process::exit(code);
+}
+
+/// Logs go to stderr; `RUST_LOG` overrides the default level (`warn` for the CLI, so a
+/// person sees warnings about skipped files and nothing else).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
 }

@@ -304,7 +304,7 @@ pub fn parse_label(text: &str) -> Option<(LabelInfo, String)> {
         return None;
     }
     let alias = def.and_then(alias_from_definition);
-    if def.is_some() && alias.is_none() && !def.is_some_and(|d| d.len() < 40) {
+    if alias.is_none() && def.is_some_and(|d| d.len() >= 40) {
         return None;
     }
     Some((
@@ -425,10 +425,31 @@ pub fn parse_body(lines: &[&str], first_line: usize) -> Body {
             *uses.entry(LabelInfo::key(a)).or_default() += 0;
         }
     }
+    // `Premier Zhou [Enlai]` then `Zhou`, `S. Antonov` then `Antonov`: labels sharing a name
+    // word are one family, and a family used twice is a speaker.
+    let name_words = |key: &str| -> Vec<String> {
+        let (_, core) = super::names::split_title(key);
+        core.into_iter()
+            .filter(|w| w.chars().count() > 2 && !w.ends_with('.'))
+            .collect()
+    };
+    let mut family: std::collections::HashMap<String, usize> = Default::default();
+    for (key, n) in &uses {
+        if !is_header_word(key) {
+            for w in name_words(key) {
+                *family.entry(w).or_default() += n;
+            }
+        }
+    }
     let sure_speaker = |key: &str| -> bool {
+        let used = uses.get(key).copied().unwrap_or(0);
+        let fam = name_words(key)
+            .iter()
+            .map(|w| family.get(w).copied().unwrap_or(0))
+            .max()
+            .unwrap_or(0);
         !is_header_word(key)
-            && (defined.contains(key)
-                || (uses.get(key).copied().unwrap_or(0) >= 2 && !NOT_PEOPLE.contains(&key)))
+            && (defined.contains(key) || (used.max(fam) >= 2 && !NOT_PEOPLE.contains(&key)))
     };
     let first_turn = labels.iter().position(|l| {
         l.as_ref()
@@ -540,11 +561,10 @@ mod tests {
             parse_label("Deputy Section Director Xu Ming (hereinafter referred to as \"Xu): T")
                 .unwrap();
         assert_eq!(l.alias.as_deref(), Some("Xu"));
-        let (l, _) = parse_label(
-            "Soviet Ambassador Chervonenko (hereinafter referred to as \"Chervonenko\"): x",
-        )
-        .unwrap();
-        assert_eq!(l.alias.as_deref(), Some("Chervonenko"));
+        let (l, _) =
+            parse_label("Soviet Ambassador Petrov (hereinafter referred to as \"Petrov\"): x")
+                .unwrap();
+        assert_eq!(l.alias.as_deref(), Some("Petrov"));
         let (l, _) = parse_label("Premier Zhou [Enlai] : x").unwrap();
         assert_eq!(l.raw, "Premier Zhou [Enlai]");
         let (l, _) = parse_label("Mr. Smith (to be abbreviated as S): x").unwrap();
@@ -588,5 +608,46 @@ mod tests {
         assert_eq!(b.fields[0].0, "time");
         assert_eq!(b.units.len(), 4);
         assert!(b.units.iter().all(|u| u.kind == UnitKind::Turn));
+    }
+}
+
+/// Cuts a text longer than `max` bytes into pieces of at most `max` bytes, at a sentence end if
+/// there is one in the second half of the piece, else at a space, else anywhere (a 10 MB line
+/// becomes many passages, not one that every search must read whole).
+pub fn split_long(text: &str, max: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while rest.len() > max {
+        let mut cut = max;
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let window = &rest[..cut];
+        let at = ["\n", ". ", "? ", "! "]
+            .iter()
+            .filter_map(|m| window.rfind(m).map(|i| i + m.len()))
+            .filter(|&i| i > max / 2)
+            .max()
+            .or_else(|| window.rfind(' ').filter(|&i| i > 0).map(|i| i + 1))
+            .unwrap_or(cut);
+        out.push(rest[..at].trim_end());
+        rest = rest[at..].trim_start();
+    }
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
+}
+
+#[cfg(test)]
+mod split_tests {
+    #[test]
+    fn long_texts_split_at_sentences_then_spaces() {
+        let t = format!("{} End. {}", "word ".repeat(30), "x".repeat(300));
+        let parts = super::split_long(&t, 200);
+        assert!(parts.iter().all(|p| p.len() <= 200), "{parts:?}");
+        assert!(parts[0].ends_with("End."));
+        assert_eq!(parts.concat().replace(' ', ""), t.replace(' ', ""));
+        assert_eq!(super::split_long("short", 200), vec!["short"]);
     }
 }

@@ -21,6 +21,9 @@ use serde::{Deserialize, Serialize};
 /// Where links to documents point by default: `<base><id>`.
 pub const DEFAULT_CANONICAL_BASE: &str = "https://digitalarchive.wilsoncenter.org/document/";
 
+/// Longest passage; a longer turn or paragraph is cut into several (at sentence ends).
+pub const MAX_PASSAGE_BYTES: usize = 16 * 1024;
+
 /// Largest file read; anything bigger is not a transcript export.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -386,8 +389,8 @@ fn resolve(doc_index: usize, p: ParsedDocument, names: &names::NameIndex) -> Doc
         *grp.uses.entry(l.raw.clone()).or_default() += 1;
         grp.turns += 1;
     }
-    // `Antonov` after `S. Antonov`: a label whose name words all stand at the end of exactly one
-    // other speaker's name is that speaker.
+    // `Antonov` after `S. Antonov`, `Zhou` after `Premier Zhou [Enlai]`: a label whose name words
+    // all stand in exactly one other speaker's name is that speaker.
     let cores: Vec<Vec<String>> = groups
         .iter()
         .map(|g| names::split_title(&g.naming_label()).1)
@@ -398,7 +401,9 @@ fn resolve(doc_index: usize, p: ParsedDocument, names: &names::NameIndex) -> Doc
             continue;
         }
         let hosts: Vec<usize> = (0..groups.len())
-            .filter(|&j| j != i && cores[j].len() > core.len() && cores[j].ends_with(core))
+            .filter(|&j| {
+                j != i && cores[j].len() > core.len() && core.iter().all(|w| cores[j].contains(w))
+            })
             .collect();
         if let [host] = hosts[..] {
             merged_into[i] = Some(host);
@@ -473,7 +478,6 @@ fn resolve(doc_index: usize, p: ParsedDocument, names: &names::NameIndex) -> Doc
         line: 1,
     });
     for u in p.units {
-        let n = passages.len() as u32;
         let (kind, speaker) = match u.kind {
             UnitKind::Turn => {
                 let l = u.label.as_ref().expect("turns have labels");
@@ -483,13 +487,15 @@ fn resolve(doc_index: usize, p: ParsedDocument, names: &names::NameIndex) -> Doc
             UnitKind::Paragraph => (PassageKind::Paragraph, None),
             UnitKind::Note => (PassageKind::Note, None),
         };
-        passages.push(Passage {
-            n,
-            kind,
-            speaker,
-            text: u.text,
-            line: u.line,
-        });
+        for piece in body::split_long(&u.text, MAX_PASSAGE_BYTES) {
+            passages.push(Passage {
+                n: passages.len() as u32,
+                kind,
+                speaker,
+                text: piece.to_string(),
+                line: u.line,
+            });
+        }
     }
     Document {
         meta: p.meta,

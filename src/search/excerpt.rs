@@ -1,7 +1,7 @@
 //! Quotes: the best sentence or two of a passage for a question, cut at sentence boundaries
 //! with "…", and the byte ranges of the words that matched (stems included).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::index::schema::analyzer;
 
@@ -109,7 +109,9 @@ pub fn excerpt(
             highlights: Vec::new(),
         };
     }
-    let score_of = |(s, e): (usize, usize)| -> f32 {
+    // A sentence's worth: the weights of the question's words in it (repeats count little, and
+    // words already shown in `known` count little: a second sentence should add something).
+    let score_of = |(s, e): (usize, usize), known: &HashSet<&str>| -> f32 {
         let ws: Vec<&(usize, usize, String)> =
             words.iter().filter(|w| w.0 >= s && w.1 <= e).collect();
         let mut seen: HashMap<&str, u32> = HashMap::new();
@@ -117,7 +119,13 @@ pub fn excerpt(
         for w in &ws {
             if let Some(wt) = weights.get(&w.2) {
                 let n = seen.entry(w.2.as_str()).or_default();
-                score += if *n == 0 { *wt } else { wt * 0.2 };
+                score += if known.contains(w.2.as_str()) {
+                    wt * 0.02
+                } else if *n == 0 {
+                    *wt
+                } else {
+                    wt * 0.2
+                };
                 *n += 1;
             }
         }
@@ -126,20 +134,32 @@ pub fn excerpt(
                 .iter()
                 .any(|(a, b)| *a == pair[0].2 && *b == pair[1].2)
             {
-                score += weights.get(&pair[0].2).copied().unwrap_or(0.0);
+                let wt = weights.get(&pair[0].2).copied().unwrap_or(0.0);
+                score += if known.contains(pair[0].2.as_str()) {
+                    wt * 0.02
+                } else {
+                    wt
+                };
             }
         }
         score
     };
-    let scores: Vec<f32> = sents.iter().map(|s| score_of(*s)).collect();
+    let none = HashSet::new();
+    let first_scores: Vec<f32> = sents.iter().map(|s| score_of(*s, &none)).collect();
     let best = (0..sents.len())
         .max_by(|&a, &b| {
-            scores[a]
-                .partial_cmp(&scores[b])
+            first_scores[a]
+                .partial_cmp(&first_scores[b])
                 .unwrap_or(std::cmp::Ordering::Equal)
                 .then(b.cmp(&a))
         })
         .unwrap_or(0);
+    let shown: HashSet<&str> = words
+        .iter()
+        .filter(|w| w.0 >= sents[best].0 && w.1 <= sents[best].1 && weights.contains_key(&w.2))
+        .map(|w| w.2.as_str())
+        .collect();
+    let scores: Vec<f32> = sents.iter().map(|s| score_of(*s, &shown)).collect();
     let len = |i: usize| sents[i].1 - sents[i].0;
     let header_like = text.contains('\n') && !text.contains("\n\n");
     let mut chosen = vec![best];
@@ -302,12 +322,12 @@ mod tests {
 
     #[test]
     fn sentence_split_respects_initials_and_abbreviations() {
-        let t = "Stepan V. Chervonenko came at 5 p.m. today. He spoke! Did he? Yes.";
+        let t = "Ivan V. Petrov came at 5 p.m. today. He spoke! Did he? Yes.";
         let s: Vec<&str> = sentences(t).iter().map(|(a, b)| &t[*a..*b]).collect();
         assert_eq!(
             s,
             vec![
-                "Stepan V. Chervonenko came at 5 p.m. today.",
+                "Ivan V. Petrov came at 5 p.m. today.",
                 "He spoke!",
                 "Did he?",
                 "Yes."

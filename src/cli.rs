@@ -1,0 +1,305 @@
+//! The command line: clap subcommands, each a thin call into the engine plus a renderer
+//! (terminal text, or JSON with `--json`). Exit codes: 0 done, 1 not found / failed, 2 usage.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+
+use crate::answer::Answer;
+use crate::index::BuildEvent;
+use crate::search::{AskRequest, Engine, EngineOptions, NotFound};
+use crate::settings::Settings;
+use crate::terminal::{self, Style};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "archivist",
+    version,
+    about = "Question archival transcripts: verbatim quotes with exact citations"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Corpus directory (default from settings: `seeds`).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
+    /// Data directory for the index (default from settings: `data`).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Settings directory holding `local.toml`.
+    #[arg(long, global = true, value_name = "DIR", default_value = "config")]
+    pub config: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Ask a question; prints quotes with speaker, document, date, passage and link.
+    Ask {
+        /// The question, in plain English.
+        #[arg(required = true, num_args = 1..)]
+        question: Vec<String>,
+        /// Print the answer as JSON.
+        #[arg(long)]
+        json: bool,
+        /// How many quotes.
+        #[arg(long, short = 'n')]
+        limit: Option<usize>,
+        /// Only this speaker's turns (full name, surname or label).
+        #[arg(long)]
+        speaker: Option<String>,
+        /// Only this document.
+        #[arg(long = "doc")]
+        doc: Option<String>,
+    },
+    /// Show a document's card: title, date, summary, participants, reference, citation.
+    Doc {
+        /// Document id (the last part of its archive URL).
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List who speaks, in one document or the whole corpus.
+    Speakers {
+        #[arg(long = "doc")]
+        doc: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one passage in full.
+    Quote {
+        id: String,
+        passage: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild the index from the corpus now and print a summary.
+    Index,
+    /// Measure answer quality on a question file (JSON lines, see shared/eval/README.md).
+    Eval {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+        /// List every question with its rank.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+}
+
+/// Settings with the command line's overrides applied.
+pub fn settings(g: &Global) -> Result<Settings> {
+    let mut s = Settings::load(&g.config)?;
+    if let Some(c) = &g.corpus {
+        s.corpus.dir = c.clone();
+    }
+    if let Some(d) = &g.data {
+        s.data.dir = d.clone();
+    }
+    Ok(s)
+}
+
+/// A progress bar on stderr for builds that take more than a second.
+fn progress() -> impl Fn(BuildEvent) {
+    use std::io::IsTerminal;
+    let started = std::time::Instant::now();
+    let bar = indicatif::ProgressBar::hidden();
+    let tty = std::io::stderr().is_terminal();
+    move |e| match e {
+        BuildEvent::Start { passages } => bar.set_length(passages as u64),
+        BuildEvent::Indexed { passages } => {
+            if tty && bar.is_hidden() && started.elapsed().as_secs_f32() > 1.0 {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "indexing {bar:40} {pos}/{len} passages ({eta})",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+            }
+            bar.set_position(passages as u64);
+        }
+        BuildEvent::Done => bar.finish_and_clear(),
+    }
+}
+
+/// Opens the engine, building the index on first use.
+pub fn open_engine(s: &Settings) -> Result<Engine> {
+    let (engine, report) =
+        Engine::open_with_progress(EngineOptions::from_settings(s), &progress())?;
+    if let Some(r) = report {
+        tracing::info!(
+            documents = r.documents,
+            passages = r.passages,
+            seconds = r.seconds,
+            "index built"
+        );
+    }
+    Ok(engine)
+}
+
+/// Runs a command; returns the process exit code.
+pub fn run(cli: Cli) -> Result<i32> {
+    let s = settings(&cli.global)?;
+    let style = Style::for_stdout();
+    match cli.command {
+        Command::Ask {
+            question,
+            json,
+            limit,
+            speaker,
+            doc,
+        } => {
+            let engine = open_engine(&s)?;
+            let req = AskRequest {
+                question: question.join(" "),
+                speaker,
+                doc,
+                limit: limit.unwrap_or(0),
+                ..Default::default()
+            };
+            let a = engine.ask(&req);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&AskJson::from(&a))?);
+            } else {
+                let cite = |id: &str| {
+                    engine
+                        .document(id)
+                        .ok()
+                        .and_then(|c| c.citation.map(|t| format!("{t} {}", c.canonical_url)))
+                };
+                print!("{}", terminal::render_answer(&a, &cite, style));
+            }
+            Ok(0)
+        }
+        Command::Doc { id, json } => {
+            let engine = open_engine(&s)?;
+            match engine.document(&id) {
+                Ok(card) if json => println!("{}", serde_json::to_string_pretty(&card)?),
+                Ok(card) => print!("{}", terminal::render_card(&card, style)),
+                Err(nf) => return Ok(not_found(&nf)),
+            }
+            Ok(0)
+        }
+        Command::Speakers { doc, json } => {
+            let engine = open_engine(&s)?;
+            match engine.speakers(doc.as_deref()) {
+                Ok(list) if json => println!("{}", serde_json::to_string_pretty(&list)?),
+                Ok(list) => print!("{}", terminal::render_speakers(&list, style)),
+                Err(nf) => return Ok(not_found(&nf)),
+            }
+            Ok(0)
+        }
+        Command::Quote { id, passage, json } => {
+            let engine = open_engine(&s)?;
+            match engine.passage(&id, passage) {
+                Ok(p) if json => println!("{}", serde_json::to_string_pretty(&p)?),
+                Ok(p) => print!("{}", terminal::render_passage(&p, style)),
+                Err(nf) => return Ok(not_found(&nf)),
+            }
+            Ok(0)
+        }
+        Command::Index => {
+            let (_, r) = Engine::rebuild(EngineOptions::from_settings(&s), &progress())?;
+            println!(
+                "indexed {} documents, {} passages, {} speakers from {} in {:.2} s ({:.1} MB/s)",
+                r.documents,
+                r.passages,
+                r.speakers,
+                s.corpus.dir.display(),
+                r.seconds,
+                r.bytes as f64 / 1e6 / r.seconds.max(1e-9)
+            );
+            if r.warnings.is_empty() {
+                println!("no warnings");
+            } else {
+                println!("{} warnings:", r.warnings.len());
+                for w in &r.warnings {
+                    println!("  {w}");
+                }
+            }
+            Ok(0)
+        }
+        Command::Eval {
+            file,
+            json,
+            verbose,
+        } => {
+            let engine = open_engine(&s)?;
+            let qs = crate::eval::read_questions(&file)?;
+            let m = crate::eval::evaluate(&engine, &qs);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&m)?);
+                return Ok(0);
+            }
+            if verbose {
+                for r in &m.per_question {
+                    let rank = r.rank.map(|k| k.to_string()).unwrap_or_else(|| "-".into());
+                    let sp = r
+                        .speaker_precision
+                        .map(|p| format!(" speaker@3={p:.2}"))
+                        .unwrap_or_default();
+                    println!(
+                        "{:<5} rank={rank:<2} quote={}{sp}  {}  [{}]",
+                        r.id,
+                        if r.quote_hit { "yes" } else { "no " },
+                        r.question,
+                        r.top.join(" | ")
+                    );
+                }
+                println!();
+            }
+            println!("questions            {}", m.questions);
+            println!("Hit@1                {:.2}", m.hit_at_1);
+            println!("Hit@3                {:.2}", m.hit_at_3);
+            println!("MRR@10               {:.2}", m.mrr_at_10);
+            println!("quote@3              {:.2}", m.quote_at_3);
+            println!("speaker precision@3  {:.2}", m.speaker_precision_at_3);
+            Ok(0)
+        }
+    }
+}
+
+fn not_found(nf: &NotFound) -> i32 {
+    eprintln!("No document {:?} in the corpus.", nf.what);
+    if !nf.suggestions.is_empty() {
+        eprintln!("Did you mean:");
+        for b in &nf.suggestions {
+            eprintln!(
+                "  {} — {} ({})",
+                b.doc_id,
+                b.title,
+                b.date.as_deref().unwrap_or("undated")
+            );
+        }
+    }
+    1
+}
+
+/// `ask --json`: the DESIGN.md contract (`question`, `total`, `results`) plus what was searched.
+#[derive(serde::Serialize)]
+pub struct AskJson<'a> {
+    pub question: &'a str,
+    pub total: usize,
+    pub results: &'a [crate::answer::Quote],
+    pub searched: &'a crate::answer::Searched,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub suggestions: &'a [String],
+}
+
+impl<'a> From<&'a Answer> for AskJson<'a> {
+    fn from(a: &'a Answer) -> Self {
+        AskJson {
+            question: &a.question,
+            total: a.total,
+            results: &a.results,
+            searched: &a.searched,
+            suggestions: &a.suggestions,
+        }
+    }
+}
