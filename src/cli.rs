@@ -81,6 +81,28 @@ pub enum Command {
     },
     /// Rebuild the index from the corpus now and print a summary.
     Index,
+    /// Run the Discord bot over the gateway (token from DISCORD_TOKEN) until SIGINT/SIGTERM.
+    Serve,
+    /// Register the slash commands with Discord: in one guild (instant) or globally.
+    #[command(group(clap::ArgGroup::new("scope").required(true).args(["guild", "global"])))]
+    Register {
+        /// Register in this guild (server) id only; shows up at once.
+        #[arg(long, value_name = "ID")]
+        guild: Option<u64>,
+        /// Register for every guild (production; can take a while to show up).
+        #[arg(long)]
+        global: bool,
+        /// Application id (default: discord.application_id from the settings).
+        #[arg(long, value_name = "ID")]
+        application_id: Option<u64>,
+    },
+    /// Print the slash command table (`--json`: the registration JSON Discord receives).
+    Commands {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Answer one Discord interaction: its JSON on stdin, the response JSON on stdout (offline).
+    Interact,
     /// Measure answer quality on a question file (JSON lines, see shared/eval/README.md).
     Eval {
         file: PathBuf,
@@ -204,6 +226,14 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
+        Command::Serve => crate::discord::cli::serve(&s, || open_engine(&s)),
+        Command::Register {
+            guild,
+            global: _,
+            application_id,
+        } => crate::discord::cli::register(&s, guild, application_id),
+        Command::Commands { json } => crate::discord::cli::commands(json),
+        Command::Interact => crate::discord::cli::interact(&s, open_engine(&s)?),
         Command::Index => {
             let (_, r) = Engine::rebuild(EngineOptions::from_settings(&s), &progress())?;
             println!(

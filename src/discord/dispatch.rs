@@ -30,24 +30,27 @@ pub struct DispatchContext {
     pub engine: Arc<Engine>,
     pub quotes_per_page: usize,
     pub search_per_page: usize,
-    /// The archive's name for footers, read once from the corpus.
-    pub archive: Option<String>,
     limiter: RateLimiter,
 }
 
 impl DispatchContext {
     pub fn new(engine: Arc<Engine>, s: &DiscordSettings) -> DispatchContext {
-        let archive = engine.archive_name();
         DispatchContext {
             engine,
             quotes_per_page: s.quotes_per_page.clamp(1, 10),
             search_per_page: s.search_per_page.clamp(1, 20),
-            archive,
             limiter: RateLimiter::new(
                 s.rate_limit_commands,
                 Duration::from_secs(s.rate_limit_window_secs),
             ),
         }
+    }
+}
+
+impl DispatchContext {
+    /// The archive's name for footers (read from the corpus in service, which may be swapped).
+    pub fn archive(&self) -> Option<String> {
+        self.engine.archive_name()
     }
 }
 

@@ -131,11 +131,12 @@ pub fn ask_page(
     offset: usize,
 ) -> Result<Reply, BotError> {
     let (answer, q) = run(ctx, q, ctx.quotes_per_page, offset)?;
+    let archive = ctx.archive();
     let page = Page {
         query: &q,
         owner,
         per_page: ctx.quotes_per_page,
-        archive: ctx.archive.as_deref(),
+        archive: archive.as_deref(),
     };
     Ok(Reply::new(render::ask(&answer, &page)).counted_as(answer.results.len()))
 }
@@ -148,11 +149,12 @@ pub fn search_page(
     offset: usize,
 ) -> Result<Reply, BotError> {
     let (answer, q) = run(ctx, q, ctx.search_per_page, offset)?;
+    let archive = ctx.archive();
     let page = Page {
         query: &q,
         owner,
         per_page: ctx.search_per_page,
-        archive: ctx.archive.as_deref(),
+        archive: archive.as_deref(),
     };
     Ok(Reply::new(render::search(&answer, &page)).counted_as(answer.results.len()))
 }
@@ -171,7 +173,7 @@ pub fn search(ctx: &DispatchContext, inv: &Invocation) -> Result<Reply, BotError
 
 pub fn doc(ctx: &DispatchContext, inv: &Invocation) -> Result<Reply, BotError> {
     let card = document(ctx, &inv.required("document")?)?;
-    Ok(Reply::new(cards::doc_card(&card, ctx.archive.as_deref())).counted_as(1))
+    Ok(Reply::new(cards::doc_card(&card, ctx.archive().as_deref())).counted_as(1))
 }
 
 pub fn quote(ctx: &DispatchContext, inv: &Invocation) -> Result<Reply, BotError> {
@@ -224,7 +226,7 @@ pub fn help(ctx: &DispatchContext, _inv: &Invocation) -> Result<Reply, BotError>
     Ok(Reply::new(cards::help(
         &ctx.engine.stats(),
         &examples,
-        ctx.archive.as_deref(),
+        ctx.archive().as_deref(),
         &list,
     )))
 }

@@ -13,6 +13,7 @@
 
 pub mod buttons;
 pub mod cards;
+pub mod cli;
 pub mod commands;
 pub mod custom_id;
 pub mod dispatch;
