@@ -96,7 +96,7 @@ pub fn dispatch_at(ctx: &DispatchContext, interaction: &Interaction, now: Instan
             outcome("other", None, "user_error"),
         ),
     };
-    let response = checked(response, interaction, &outcome.what);
+    let response = checked(response, &interaction.id().to_string(), &outcome.what);
     tracing::info!(
         interaction = %interaction.id(),
         command = %outcome.what,
@@ -138,14 +138,24 @@ fn limited(
         };
         return (Response::message(m.ephemeral()), o);
     }
-    let result = catch_unwind(AssertUnwindSafe(|| f(ctx))).unwrap_or_else(|panic| {
+    into_response(what, caught(|| f(ctx)))
+}
+
+/// Runs `f`, turning a panic into an internal error (the process and the other requests go on).
+fn caught(f: impl FnOnce() -> Result<Reply, BotError>) -> Result<Reply, BotError> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|panic| {
         let msg = panic
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
         Err(BotError::Internal(anyhow::anyhow!("panic: {msg}")))
-    });
+    })
+}
+
+/// A handler's result as a response: the reply, a private note for user errors, or a logged
+/// internal error and a private apology.
+fn into_response(what: String, result: Result<Reply, BotError>) -> (Response, Outcome) {
     match result {
         Ok(mut reply) => {
             if shrink_to_fit(&mut reply.message) {
@@ -220,13 +230,13 @@ fn autocomplete(ctx: &DispatchContext, ci: &CommandInteraction) -> (Response, Ou
 
 /// Never lets a response Discord would refuse leave: a violation is logged and replaced by the
 /// apology (or no choices, for autocomplete).
-fn checked(response: Response, interaction: &Interaction, what: &str) -> Response {
+fn checked(response: Response, interaction_id: &str, what: &str) -> Response {
     let problems = violations(&response.to_json());
     if problems.is_empty() {
         return response;
     }
     tracing::error!(
-        interaction = %interaction.id(),
+        interaction = interaction_id,
         command = %what,
         problems = ?problems,
         "response breaks Discord limits"
@@ -295,4 +305,47 @@ fn deferred_is_private(r: &Response) -> bool {
         r.data,
         Some(super::response::ResponseData::Flags { flags }) if flags & super::response::EPHEMERAL != 0
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discord::response::Embed;
+
+    fn content(r: &Response) -> String {
+        r.message_data()
+            .and_then(|m| m.content.clone())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn internal_errors_and_panics_become_a_private_apology() {
+        let (r, o) = into_response(
+            "/ask".into(),
+            caught(|| Err(anyhow::anyhow!("index file /secret/path is broken").into())),
+        );
+        assert_eq!((content(&r).as_str(), r.is_ephemeral()), (APOLOGY, true));
+        assert_eq!(o.result, "internal_error");
+        let (r, o) = into_response("/ask".into(), caught(|| panic!("boom")));
+        assert_eq!(content(&r), APOLOGY);
+        assert_eq!(o.result, "internal_error");
+        let (r, o) = into_response("/doc".into(), Err(BotError::user("No such document.")));
+        assert_eq!(
+            (content(&r).as_str(), r.is_ephemeral()),
+            ("No such document.", true)
+        );
+        assert_eq!(o.result, "user_error");
+    }
+
+    #[test]
+    fn a_response_over_the_limits_never_leaves() {
+        let big = Message::embed(Embed {
+            title: Some("t".repeat(300)),
+            ..Default::default()
+        });
+        let r = checked(Response::message(big), "1", "/ask");
+        assert_eq!(content(&r), APOLOGY);
+        let fine = Response::message(Message::text("ok"));
+        assert_eq!(checked(fine.clone(), "1", "/ask"), fine);
+    }
 }
