@@ -24,6 +24,8 @@ fn nasty() -> Vec<String> {
         "||spoiler|| border ||".into(),
         "> quoted\n>>> all quoted\n# heading\n- list\n1. item border".into(),
         "x".repeat(6000),
+        format!("border {}", "*".repeat(1200)),
+        format!("{} border", "<@1>".repeat(300)),
         "border ".repeat(900),
         "🙂🇨🇳👨‍👩‍👧 border 🙂".repeat(200),
         "ما الذي قاله السفير عن الحدود border \u{202E}reversed\u{202C}".into(),
@@ -87,7 +89,12 @@ fn nasty_input_through_every_command() {
             for row in r["data"]["components"].as_array().into_iter().flatten() {
                 for b in row["components"].as_array().into_iter().flatten() {
                     if let Some(id) = b["custom_id"].as_str() {
-                        assert_no_mentions(&run(&press(&r, id, STUDENT)));
+                        let pressed = run(&press(&r, id, STUDENT));
+                        assert_no_mentions(&pressed);
+                        let pages = id.starts_with("ap:") || id.starts_with("sp:");
+                        if pages && b["disabled"] != true {
+                            assert_eq!(pressed["type"], 7, "paging {s:?}: {pressed}");
+                        }
                     }
                 }
             }

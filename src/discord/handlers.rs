@@ -43,6 +43,9 @@ impl Reply {
     }
 }
 
+/// Longest value read from a short option.
+const OPTION_CHARS: usize = 100;
+
 /// One command invocation: who ran it and the options they gave.
 pub struct Invocation<'a> {
     pub user: u64,
@@ -57,14 +60,24 @@ impl Invocation<'_> {
             .map(|o| &o.value)
     }
 
-    /// A string option, trimmed; `None` when absent or blank.
+    /// A string option with invisible characters removed and whitespace folded (so it reads
+    /// back exactly from a rendered message); `None` when absent or blank.
     pub fn str(&self, name: &str) -> Option<String> {
-        match self.value(name)? {
-            CommandDataOptionValue::String(s) => Some(s.trim().to_string()),
-            CommandDataOptionValue::Autocomplete { value, .. } => Some(value.trim().to_string()),
-            _ => None,
-        }
-        .filter(|s| !s.is_empty())
+        let raw = match self.value(name)? {
+            CommandDataOptionValue::String(s) => s,
+            CommandDataOptionValue::Autocomplete { value, .. } => value,
+            _ => return None,
+        };
+        let visible: String = raw.chars().filter(|c| !invisible(*c)).collect();
+        let folded = visible.split_whitespace().collect::<Vec<_>>().join(" ");
+        (!folded.is_empty()).then_some(folded)
+    }
+
+    /// A short string option (a name, an id, a date): at most 100 characters are read, which
+    /// is more than any of them needs and keeps the request small enough to page.
+    pub fn short(&self, name: &str) -> Option<String> {
+        let s: String = self.str(name)?.chars().take(OPTION_CHARS).collect();
+        Some(s.trim_end().to_string())
     }
 
     pub fn int(&self, name: &str) -> Option<i64> {
@@ -87,6 +100,14 @@ impl Invocation<'_> {
     }
 }
 
+/// Zero-width, direction-override and control characters: invisible, and they would not survive
+/// the trip through a rendered message.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{AD}')
+        || c.is_control()
+}
+
 /// The document a user named, or a user error with the closest ids and titles.
 fn document(ctx: &DispatchContext, id: &str) -> Result<DocCard, BotError> {
     Ok(ctx.engine.document(id)?)
@@ -95,10 +116,10 @@ fn document(ctx: &DispatchContext, id: &str) -> Result<DocCard, BotError> {
 fn query(inv: &Invocation, question_option: &str) -> Result<AskQuery, BotError> {
     let q = AskQuery {
         question: inv.required(question_option)?,
-        speaker: inv.str("speaker"),
-        doc: inv.str("document"),
-        from: inv.str("from"),
-        to: inv.str("to"),
+        speaker: inv.short("speaker"),
+        doc: inv.short("document"),
+        from: inv.short("from"),
+        to: inv.short("to"),
     };
     Ok(q)
 }

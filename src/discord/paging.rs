@@ -13,9 +13,12 @@ use super::text::{escape, escape_fit, len, unescape};
 
 /// Longest escaped question a title holds; longer ones also go in a `Question:` line.
 const TITLE_MAX: usize = super::limits::TITLE;
-/// Longest escaped question line; a question longer still cannot be paged (the check fails).
-const QUESTION_LINE_MAX: usize = 1500;
-const OPTION_MAX: usize = 200;
+/// Longest escaped question line: room for a 1000-character question (the default
+/// `search.max_question_chars`) even if every character needs escaping. A longer one is cut and
+/// cannot be paged (the check fails and the user is asked to run the command again).
+const QUESTION_LINE_MAX: usize = 2100;
+/// Longest escaped option line: options are read up to 100 characters.
+const OPTION_MAX: usize = 250;
 
 /// What was asked: the question and the options that narrow it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
