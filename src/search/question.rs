@@ -203,6 +203,38 @@ const SCAFFOLD: &[&str] = &[
     "happened",
 ];
 
+/// Words after which a name is an object ("the meeting with Zhang"), not the speaker asked about.
+const OBJECT_MARKERS: &[&str] = &[
+    "with",
+    "between",
+    "and",
+    "to",
+    "by",
+    "from",
+    "of",
+    "about",
+    "for",
+    "against",
+    "toward",
+    "towards",
+    "than",
+    "met",
+    "meet",
+    "meeting",
+    "visited",
+    "received",
+    "on",
+    "in",
+    "at",
+    "regarding",
+    "concerning",
+    "whom",
+    "the",
+];
+
+/// First words of questions about facts of a document rather than what someone said.
+const FACT_QUESTIONS: &[&str] = &["who", "whom", "when", "where", "which"];
+
 /// Words after which a question names its topic.
 const TOPIC_MARKERS: &[&str] = &["about", "regarding", "concerning", "on"];
 
@@ -527,6 +559,13 @@ pub fn understand(q: &str, lexicon: &Lexicon, is_doc_id: &dyn Fn(&str) -> bool) 
                     if words[i + n - 1].possessive {
                         u.speech = true;
                     }
+                    // "Ji Pengfei on repatriation": a name that is the subject, not the object
+                    // of a preposition ("meeting with Zhang"), asks about what they said.
+                    let object = i > 0 && OBJECT_MARKERS.contains(&lower[i - 1]);
+                    let asks_fact = lower.first().is_some_and(|w| FACT_QUESTIONS.contains(w));
+                    if !object && !asks_fact {
+                        u.speech = true;
+                    }
                     for x in &mut used[i..i + n] {
                         *x = true;
                     }
@@ -599,6 +638,15 @@ mod tests {
         assert_eq!(u.speakers, vec![1]);
         assert!(u.speech);
         assert_eq!(u.terms, vec!["fence"]);
+    }
+
+    #[test]
+    fn a_name_as_subject_asks_what_they_said() {
+        let u = understand("Li Weiming on repatriation", &lex(), &|_| false);
+        assert!(u.speech);
+        assert_eq!(u.terms, vec!["repatriation"]);
+        let u = understand("the memorandum sent to Li about grain", &lex(), &|_| false);
+        assert!(!u.speech);
     }
 
     #[test]
