@@ -183,8 +183,13 @@ pub fn context(around: &[PassageView], n: u32, card: &DocCard) -> Message {
                 escape_fit(&speaker_of(p), 100),
                 p.passage
             );
-            let room = per.saturating_sub(len(&head) + 1).min(1500);
-            format!("{head}\n{}", highlighted(&p.text, &[], room, true))
+            let room = per.saturating_sub(len(&head) + 2).min(1500);
+            let gap = if p.passage == around[0].passage {
+                ""
+            } else {
+                "\n"
+            };
+            format!("{gap}{head}\n{}", highlighted(&p.text, &[], room, true))
         })
         .collect();
     let title = format!("Context — {}", short_title(&card.title));

@@ -58,7 +58,11 @@ pub fn safe_url(url: &str) -> Option<String> {
 
 /// `Speaker · Short title · June 8, 1962 · passage 14`, escaped, within `max`.
 pub fn quote_heading(q: &Quote, max: usize) -> String {
-    let who = q.speaker.as_deref().unwrap_or("Document text");
+    let who = match (&q.speaker, q.passage) {
+        (Some(s), _) => s.as_str(),
+        (None, 0) => "Document header",
+        (None, _) => "Document text",
+    };
     let mut parts = vec![who.to_string(), short_title(&q.title)];
     parts.extend(human_date(q.date.as_deref()));
     parts.push(format!("passage {}", q.passage));

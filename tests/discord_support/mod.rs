@@ -201,3 +201,22 @@ pub fn visible_text(response: &Value) -> String {
     }
     out
 }
+
+pub const EPHEMERAL: u64 = 64;
+/// A question with several pages of answers on the seed corpus.
+pub const BORDER: &str = "what did Chervonenko say about the border?";
+
+pub fn is_ephemeral(r: &Value) -> bool {
+    r["data"]["flags"].as_u64().unwrap_or(0) & EPHEMERAL != 0
+}
+
+pub fn footer(r: &Value) -> String {
+    embed(r)["footer"]["text"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+pub fn custom_id(r: &Value, label: &str) -> String {
+    button(r, label)["custom_id"].as_str().unwrap().to_string()
+}
