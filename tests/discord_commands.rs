@@ -341,6 +341,19 @@ fn rate_limit_is_per_user_and_friendly() {
     assert!(r["data"]["embeds"][0].is_object());
     let r = send(&help, Duration::from_secs(10));
     assert!(r["data"]["embeds"][0].is_object(), "the window slides");
+
+    // Buttons have their own, larger allowance: reading page after page is not flooding.
+    let doc = run(&command("doc", &[("document", json!("121676"))]));
+    let read = press(&doc, &custom_id(&doc, "Read"), STUDENT);
+    for i in 0..15 {
+        let r = send(&read, Duration::from_millis(10_000 + i * 100));
+        assert!(r["data"]["embeds"][0].is_object(), "press {i}: {r}");
+    }
+    let r = send(&read, Duration::from_millis(11_600));
+    assert!(
+        r["data"]["content"].as_str().unwrap().contains("wait"),
+        "{r}"
+    );
 }
 
 #[test]

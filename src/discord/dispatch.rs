@@ -31,6 +31,9 @@ pub struct DispatchContext {
     pub quotes_per_page: usize,
     pub search_per_page: usize,
     limiter: RateLimiter,
+    /// Button presses are counted apart, with three times the allowance: paging through a
+    /// document is quick clicking, not flooding.
+    button_limiter: RateLimiter,
 }
 
 impl DispatchContext {
@@ -41,6 +44,10 @@ impl DispatchContext {
             search_per_page: s.search_per_page.clamp(1, 20),
             limiter: RateLimiter::new(
                 s.rate_limit_commands,
+                Duration::from_secs(s.rate_limit_window_secs),
+            ),
+            button_limiter: RateLimiter::new(
+                s.rate_limit_commands.saturating_mul(3),
                 Duration::from_secs(s.rate_limit_window_secs),
             ),
         }
@@ -80,14 +87,17 @@ pub fn dispatch_at(ctx: &DispatchContext, interaction: &Interaction, now: Instan
         Interaction::Autocomplete(ci) => autocomplete(ctx, ci),
         Interaction::Command(ci) => {
             let what = format!("/{}", ci.data.name);
-            limited(ctx, ci.user.id.get(), now, what, |ctx| command(ctx, ci))
+            limited(&ctx.limiter, ci.user.id.get(), now, what, || {
+                command(ctx, ci)
+            })
         }
         Interaction::Component(ci) => {
             let what = format!(
                 "button {}",
                 ci.data.custom_id.split(':').next().unwrap_or("")
             );
-            limited(ctx, ci.user.id.get(), now, what, |ctx| component(ctx, ci))
+            let limiter = &ctx.button_limiter;
+            limited(limiter, ci.user.id.get(), now, what, || component(ctx, ci))
         }
         _ => (
             Response::message(
@@ -118,13 +128,13 @@ fn outcome(what: &str, results: Option<usize>, result: &'static str) -> Outcome 
 
 /// Applies the rate limit, runs `f` (catching panics), and turns errors into replies.
 fn limited(
-    ctx: &DispatchContext,
+    limiter: &RateLimiter,
     user: u64,
     now: Instant,
     what: String,
-    f: impl FnOnce(&DispatchContext) -> Result<Reply, BotError>,
+    f: impl FnOnce() -> Result<Reply, BotError>,
 ) -> (Response, Outcome) {
-    if let Err(wait) = ctx.limiter.check(user, now) {
+    if let Err(wait) = limiter.check(user, now) {
         let secs = wait.as_secs().max(1);
         let m = Message::text(format!(
             "You're asking faster than I can keep up with. Please wait {secs} second{} and try \
@@ -138,7 +148,7 @@ fn limited(
         };
         return (Response::message(m.ephemeral()), o);
     }
-    into_response(what, caught(|| f(ctx)))
+    into_response(what, caught(f))
 }
 
 /// Runs `f`, turning a panic into an internal error (the process and the other requests go on).

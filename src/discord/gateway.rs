@@ -1,5 +1,5 @@
 //! The gateway transport: a serenity client whose `interaction_create` hands every interaction to
-//! the [`dispatch`](super::dispatch) function and sends back what it returns; plus registering the
+//! the [`dispatch`](super::dispatch::dispatch) function and sends back what it returns; plus registering the
 //! command table. The only file here that talks to Discord.
 //!
 //! The dispatcher runs on a blocking thread. If it has not answered within [`DEFER_AFTER`], the
