@@ -1,6 +1,6 @@
 //! The gateway transport: a serenity client whose `interaction_create` hands every interaction to
-//! the [`dispatch`](super::dispatch::dispatch) function and sends back what it returns; plus registering the
-//! command table. The only file here that talks to Discord.
+//! [`super::dispatch::dispatch`] and sends back what it returns; plus registering the command
+//! table. The only file here that talks to Discord.
 //!
 //! The dispatcher runs on a blocking thread. If it has not answered within [`DEFER_AFTER`], the
 //! interaction is deferred ("thinking…") and the answer is delivered by editing the deferred
