@@ -170,3 +170,32 @@ fn deferral_matches_what_is_delivered() {
         Delivery::Nothing
     ));
 }
+
+/// The same payload as sent from a direct message (or a user-installed app): no guild, no
+/// member, the user at the top level.
+fn in_dm(mut v: Value, by: &str) -> Value {
+    let o = v.as_object_mut().unwrap();
+    let member = o.remove("member").unwrap();
+    o.remove("guild_id");
+    o.remove("channel");
+    let mut user = member["user"].clone();
+    user["id"] = json!(by);
+    o.insert("user".into(), user);
+    o.insert("context".into(), json!(1));
+    v
+}
+
+#[test]
+fn direct_messages_work_and_paging_knows_the_user() {
+    let first = run(&in_dm(
+        command("ask", &[("question", json!(BORDER))]),
+        STUDENT,
+    ));
+    assert!(footer(&first).starts_with("1–3 of "));
+    let next = custom_id(&first, "▶");
+    assert!(next.starts_with(&format!("ap:{STUDENT}:")));
+    let second = run(&in_dm(press(&first, &next, STUDENT), STUDENT));
+    assert_eq!(second["type"], 7);
+    let other = run(&in_dm(press(&first, &next, OTHER), OTHER));
+    assert!(is_ephemeral(&other));
+}
