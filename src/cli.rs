@@ -81,6 +81,14 @@ pub enum Command {
     },
     /// Rebuild the index from the corpus now and print a summary.
     Index,
+    /// Print a document's citation: as the archive gives it, and in Chicago, MLA and APA style.
+    Cite {
+        /// Document id.
+        id: String,
+        /// One style only: document, chicago, mla or apa.
+        #[arg(long, value_parser = ["document", "chicago", "mla", "apa"])]
+        style: Option<String>,
+    },
     /// Run the Discord bot over the gateway (token from DISCORD_TOKEN) until SIGINT/SIGTERM.
     Serve,
     /// Register the slash commands with Discord: in one guild (instant) or globally.
@@ -223,6 +231,24 @@ pub fn run(cli: Cli) -> Result<i32> {
                 Ok(p) if json => println!("{}", serde_json::to_string_pretty(&p)?),
                 Ok(p) => print!("{}", terminal::render_passage(&p, style)),
                 Err(nf) => return Ok(not_found(&nf)),
+            }
+            Ok(0)
+        }
+        Command::Cite { id, style } => {
+            let engine = open_engine(&s)?;
+            let card = match engine.document(&id) {
+                Ok(card) => card,
+                Err(nf) => return Ok(not_found(&nf)),
+            };
+            let styles: Vec<crate::cite::Style> = match style.as_deref() {
+                Some(k) => crate::cite::Style::parse(k).into_iter().collect(),
+                None => crate::cite::Style::ALL.to_vec(),
+            };
+            for st in styles {
+                if style.is_none() {
+                    println!("{}:", st.label());
+                }
+                println!("{}", crate::cite::cite(&card, st));
             }
             Ok(0)
         }

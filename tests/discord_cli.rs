@@ -1,6 +1,7 @@
 //! The Discord subcommands of the binary: `interact` answers an interaction from stdin through
 //! the same dispatcher as the bot, offline; `commands --json` prints the registration JSON;
-//! `serve` and `register` refuse to start without a token and never print it.
+//! `serve` and `register` refuse to start without a token and never print it; `cite` prints the
+//! citation styles the Discord `/cite` command shows.
 
 mod discord_support;
 
@@ -85,4 +86,23 @@ fn serve_and_register_need_a_token_and_never_print_it() {
     assert_eq!(code, 1);
     assert!(err.contains("application_id"), "{err}");
     assert!(!err.contains(secret) && !out.contains(secret));
+}
+
+#[test]
+fn cite_prints_every_style_or_one() {
+    let (code, out, _) = archivist(&["cite", "121676"], "", &[]);
+    assert_eq!(code, 0);
+    for label in ["As given by the archive:", "Chicago:", "MLA:", "APA:"] {
+        assert!(out.contains(label), "{out}");
+    }
+    let (code, out, _) = archivist(&["cite", "121676", "--style", "mla"], "", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 1);
+    assert!(
+        out.contains("Translated by Caixia Lu, 26 June 1962."),
+        "{out}"
+    );
+    let (code, _, err) = archivist(&["cite", "12167"], "", &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("121676"), "{err}");
 }
