@@ -2,22 +2,25 @@
 //! [`super::dispatch::dispatch`] and sends back what it returns; plus registering the command
 //! table. The only file here that talks to Discord.
 //!
-//! The dispatcher runs on a blocking thread. If it has not answered within [`DEFER_AFTER`], the
-//! interaction is deferred ("thinking…") and the answer is delivered by editing the deferred
-//! response (Discord allows 3 s for the first response, 15 minutes for the edit).
+//! The dispatcher runs on a blocking thread ([`deliver`]). If it has not answered within
+//! [`DEFER_AFTER`], the interaction is deferred ("thinking…") and the answer is delivered by
+//! editing the deferred response (Discord allows 3 s for the first response, 15 minutes for the
+//! edit). [`Outbox`] is the seam: Discord's HTTP API here, a recorder in the tests.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context as _, Result};
 use serenity::all::{
-    ApplicationId, Client, Context, EventHandler, GatewayIntents, GuildId, Http, Interaction, Ready,
+    ApplicationId, Client, Context, EventHandler, GatewayIntents, GuildId, Http, Interaction,
+    InteractionId, Ready,
 };
 use serenity::async_trait;
 
 use super::commands::registration_json;
 use super::dispatch::{after_deferral, deferral, dispatch, Delivery, DispatchContext};
 use super::limits::command_violations;
+use super::response::{Message, Response};
 
 /// How long an answer may take before the interaction is deferred.
 pub const DEFER_AFTER: Duration = Duration::from_millis(1500);
@@ -47,45 +50,89 @@ impl EventHandler for Handler {
     }
 }
 
+/// Where responses to one interaction go: Discord's HTTP API in production, a recorder in tests.
+#[async_trait]
+pub trait Outbox: Sync {
+    /// The first (and possibly only) response: `POST /interactions/{id}/{token}/callback`.
+    async fn respond(&self, r: &Response) -> Result<()>;
+    /// Replaces the deferred response: `PATCH /webhooks/{app}/{token}/messages/@original`.
+    async fn edit_original(&self, m: &Message) -> Result<()>;
+    /// A new message after the first: `POST /webhooks/{app}/{token}`.
+    async fn follow_up(&self, m: &Message) -> Result<()>;
+}
+
+struct HttpOutbox<'a> {
+    http: &'a Http,
+    id: InteractionId,
+    token: String,
+}
+
+#[async_trait]
+impl Outbox for HttpOutbox<'_> {
+    async fn respond(&self, r: &Response) -> Result<()> {
+        self.http
+            .create_interaction_response(self.id, &self.token, r, vec![])
+            .await
+            .context("create the interaction response")
+    }
+    async fn edit_original(&self, m: &Message) -> Result<()> {
+        self.http
+            .edit_original_interaction_response(&self.token, m, vec![])
+            .await
+            .map(|_| ())
+            .context("edit the deferred response")
+    }
+    async fn follow_up(&self, m: &Message) -> Result<()> {
+        self.http
+            .create_followup_message(&self.token, m, vec![])
+            .await
+            .map(|_| ())
+            .context("send a follow-up message")
+    }
+}
+
 /// Runs the dispatcher for one interaction and delivers its response, deferring if it is slow.
 async fn respond(http: &Http, dctx: Arc<DispatchContext>, interaction: Interaction) -> Result<()> {
-    let (id, token) = (interaction.id(), interaction.token().to_string());
-    let owned = interaction.clone();
-    let mut job = tokio::task::spawn_blocking(move || dispatch(&dctx, &owned));
-    let early = match deferral(&interaction) {
-        Some(d) => tokio::time::timeout(DEFER_AFTER, &mut job)
-            .await
-            .map_err(|_| d),
+    let out = HttpOutbox {
+        http,
+        id: interaction.id(),
+        token: interaction.token().to_string(),
+    };
+    let defer = deferral(&interaction);
+    deliver(&out, defer, DEFER_AFTER, move || {
+        dispatch(&dctx, &interaction)
+    })
+    .await
+}
+
+/// Runs `job` on a blocking thread; sends its response at once if it is ready within `after`,
+/// otherwise sends `defer` first and then the response as an edit or a follow-up.
+pub async fn deliver(
+    out: &impl Outbox,
+    defer: Option<Response>,
+    after: Duration,
+    job: impl FnOnce() -> Response + Send + 'static,
+) -> Result<()> {
+    let mut job = tokio::task::spawn_blocking(job);
+    let early = match defer {
+        Some(d) => tokio::time::timeout(after, &mut job).await.map_err(|_| d),
         None => Ok((&mut job).await),
     };
     match early {
         Ok(response) => {
-            let response = response.context("the dispatcher failed")?;
-            http.create_interaction_response(id, &token, &response, vec![])
+            out.respond(&response.context("the dispatcher failed")?)
                 .await
-                .context("create response")?;
         }
         Err(deferred) => {
-            http.create_interaction_response(id, &token, &deferred, vec![])
-                .await
-                .context("defer")?;
+            out.respond(&deferred).await?;
             let response = job.await.context("the dispatcher failed")?;
             match after_deferral(&deferred, response) {
-                Delivery::EditOriginal(m) => {
-                    http.edit_original_interaction_response(&token, &m, vec![])
-                        .await
-                        .context("edit the deferred response")?;
-                }
-                Delivery::Followup(m) => {
-                    http.create_followup_message(&token, &m, vec![])
-                        .await
-                        .context("follow up")?;
-                }
-                Delivery::Nothing => {}
+                Delivery::EditOriginal(m) => out.edit_original(&m).await,
+                Delivery::Followup(m) => out.follow_up(&m).await,
+                Delivery::Nothing => Ok(()),
             }
         }
     }
-    Ok(())
 }
 
 /// Connects to the gateway and answers interactions until SIGINT or SIGTERM.
@@ -165,4 +212,76 @@ pub async fn register(token: &str, application_id: u64, scope: Scope) -> Result<
             .context("cannot register the global commands")?,
     };
     Ok(registered.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<String>>);
+
+    #[async_trait]
+    impl Outbox for Recorder {
+        async fn respond(&self, r: &Response) -> Result<()> {
+            self.0.lock().unwrap().push(format!("respond {}", r.kind));
+            Ok(())
+        }
+        async fn edit_original(&self, m: &Message) -> Result<()> {
+            let text = m.content.clone().unwrap_or_default();
+            self.0.lock().unwrap().push(format!("edit {text}"));
+            Ok(())
+        }
+        async fn follow_up(&self, m: &Message) -> Result<()> {
+            self.0
+                .lock()
+                .unwrap()
+                .push(format!("follow-up {}", m.flags));
+            Ok(())
+        }
+    }
+
+    fn answer(delay_ms: u64) -> impl FnOnce() -> Response + Send + 'static {
+        move || {
+            std::thread::sleep(Duration::from_millis(delay_ms));
+            Response::message(Message::text("answer"))
+        }
+    }
+
+    #[tokio::test]
+    async fn quick_answers_go_out_at_once_slow_ones_are_deferred_then_edited() {
+        let out = Recorder::default();
+        let defer = Some(Response::deferred(false));
+        let after = Duration::from_millis(100);
+        deliver(&out, defer.clone(), after, answer(0))
+            .await
+            .unwrap();
+        assert_eq!(*out.0.lock().unwrap(), ["respond 4"]);
+
+        let out = Recorder::default();
+        deliver(&out, defer, after, answer(300)).await.unwrap();
+        assert_eq!(*out.0.lock().unwrap(), ["respond 5", "edit answer"]);
+
+        let out = Recorder::default();
+        let private_error = || Response::message(Message::text("no").ephemeral());
+        let ack = Some(Response::deferred_update());
+        deliver(&out, ack, Duration::ZERO, move || {
+            std::thread::sleep(Duration::from_millis(50));
+            private_error()
+        })
+        .await
+        .unwrap();
+        assert_eq!(*out.0.lock().unwrap(), ["respond 6", "follow-up 64"]);
+
+        let out = Recorder::default();
+        deliver(&out, None, Duration::ZERO, answer(50))
+            .await
+            .unwrap();
+        assert_eq!(
+            *out.0.lock().unwrap(),
+            ["respond 4"],
+            "autocomplete is never deferred"
+        );
+    }
 }
