@@ -159,6 +159,16 @@ fn deferral_matches_what_is_delivered() {
     assert_eq!(d.to_json(), json!({"type": 6}));
     let r = archivist::discord::dispatch(ctx(), &page);
     assert!(matches!(after_deferral(&d, r), Delivery::EditOriginal(_)));
+    let private = read(command(
+        "ask",
+        &[("question", json!(BORDER)), ("private", json!(true))],
+    ));
+    let dp = deferral(&private).unwrap();
+    let r = archivist::discord::dispatch(ctx(), &private);
+    assert!(
+        matches!(after_deferral(&dp, r), Delivery::EditOriginal(m) if m.flags == 0),
+        "privacy was set by the deferral; edits carry no ephemeral flag"
+    );
     let not_owner = read(press(&first, &custom_id(&first, "▶"), OTHER));
     let r = archivist::discord::dispatch(ctx(), &not_owner);
     assert!(

@@ -302,11 +302,14 @@ pub fn after_deferral(deferred: &Response, response: Response) -> Delivery {
     let Some(m) = response.message_data().cloned() else {
         return Delivery::Nothing;
     };
+    // An edit cannot change who sees the message (that was settled by the deferral), and
+    // Discord refuses the ephemeral flag on edits.
+    let edit = |m: Message| Delivery::EditOriginal(Message { flags: 0, ..m });
     match (deferred.kind, response.kind) {
-        (kind::DEFERRED_UPDATE, kind::UPDATE_MESSAGE) => Delivery::EditOriginal(m),
+        (kind::DEFERRED_UPDATE, kind::UPDATE_MESSAGE) => edit(m),
         (kind::DEFERRED_UPDATE, _) => Delivery::Followup(m),
         (_, _) if ephemeral != deferred_is_private(deferred) => Delivery::Followup(m),
-        _ => Delivery::EditOriginal(m),
+        _ => edit(m),
     }
 }
 
