@@ -292,6 +292,9 @@ pub enum Delivery {
     EditOriginal(Message),
     /// Send a new follow-up message (e.g. a private error after a silent acknowledgement).
     Followup(Message),
+    /// The deferral said public but the answer is private (or the other way round): delete the
+    /// "thinking…" message and send the answer as a follow-up.
+    Replace(Message),
     /// Nothing to deliver.
     Nothing,
 }
@@ -308,7 +311,7 @@ pub fn after_deferral(deferred: &Response, response: Response) -> Delivery {
     match (deferred.kind, response.kind) {
         (kind::DEFERRED_UPDATE, kind::UPDATE_MESSAGE) => edit(m),
         (kind::DEFERRED_UPDATE, _) => Delivery::Followup(m),
-        (_, _) if ephemeral != deferred_is_private(deferred) => Delivery::Followup(m),
+        (_, _) if ephemeral != deferred_is_private(deferred) => Delivery::Replace(m),
         _ => edit(m),
     }
 }

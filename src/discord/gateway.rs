@@ -59,6 +59,8 @@ pub trait Outbox: Sync {
     async fn edit_original(&self, m: &Message) -> Result<()>;
     /// A new message after the first: `POST /webhooks/{app}/{token}`.
     async fn follow_up(&self, m: &Message) -> Result<()>;
+    /// Removes the deferred response: `DELETE /webhooks/{app}/{token}/messages/@original`.
+    async fn delete_original(&self) -> Result<()>;
 }
 
 struct HttpOutbox<'a> {
@@ -88,6 +90,12 @@ impl Outbox for HttpOutbox<'_> {
             .await
             .map(|_| ())
             .context("send a follow-up message")
+    }
+    async fn delete_original(&self) -> Result<()> {
+        self.http
+            .delete_original_interaction_response(&self.token)
+            .await
+            .context("delete the deferred response")
     }
 }
 
@@ -129,6 +137,10 @@ pub async fn deliver(
             match after_deferral(&deferred, response) {
                 Delivery::EditOriginal(m) => out.edit_original(&m).await,
                 Delivery::Followup(m) => out.follow_up(&m).await,
+                Delivery::Replace(m) => {
+                    out.delete_original().await?;
+                    out.follow_up(&m).await
+                }
                 Delivery::Nothing => Ok(()),
             }
         }
@@ -238,6 +250,10 @@ mod tests {
                 .lock()
                 .unwrap()
                 .push(format!("follow-up {}", m.flags));
+            Ok(())
+        }
+        async fn delete_original(&self) -> Result<()> {
+            self.0.lock().unwrap().push("delete".into());
             Ok(())
         }
     }
