@@ -36,7 +36,8 @@ pub fn human_date(iso: Option<&str>) -> Option<String> {
     iso.map(|d| format_date(Some(d), Style::Chicago))
 }
 
-/// A URL safe to put in a markdown link or a button, or `None` when it is not http(s).
+/// A URL safe to put in a markdown link or a button (characters that would end the link are
+/// percent-encoded or dropped), or `None` when it is not http(s).
 pub fn safe_url(url: &str) -> Option<String> {
     let url = url.trim();
     if !(url.starts_with("https://") || url.starts_with("http://")) || len(url) > limits::URL {
@@ -47,6 +48,8 @@ pub fn safe_url(url: &str) -> Option<String> {
         match c {
             '(' => out.push_str("%28"),
             ')' => out.push_str("%29"),
+            '[' => out.push_str("%5B"),
+            ']' => out.push_str("%5D"),
             ' ' => out.push_str("%20"),
             '<' | '>' | '"' | '`' | '\\' | '|' => {}
             c if c.is_whitespace() || c.is_control() => {}
@@ -308,4 +311,32 @@ pub fn truncate_lines(lines: &[String], max: usize) -> String {
         out.push_str(l);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_cannot_break_out_of_a_link() {
+        assert_eq!(
+            safe_url(" https://x.org/a (b)[c]<d> ").as_deref(),
+            Some("https://x.org/a%20%28b%29%5Bc%5Dd")
+        );
+        assert_eq!(safe_url("javascript:alert(1)"), None);
+        assert_eq!(
+            safe_url(&format!("https://x.org/{}", "a".repeat(600))),
+            None
+        );
+    }
+
+    #[test]
+    fn truncate_lines_keeps_whole_lines_and_counts_the_rest() {
+        let lines: Vec<String> = (0..10).map(|i| format!("line {i}")).collect();
+        let out = truncate_lines(&lines, 30);
+        assert!(len(&out) <= 30, "{out}");
+        assert!(out.starts_with("line 0\nline 1"));
+        assert!(out.ends_with("more"), "{out}");
+        assert_eq!(truncate_lines(&lines[..2], 100), "line 0\nline 1");
+    }
 }
