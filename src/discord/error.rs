@@ -25,10 +25,6 @@ impl BotError {
     pub fn user(msg: impl Into<String>) -> BotError {
         BotError::User(msg.into())
     }
-
-    pub fn is_user(&self) -> bool {
-        matches!(self, BotError::User(_))
-    }
 }
 
 impl From<NotFound> for BotError {
