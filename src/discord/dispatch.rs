@@ -135,7 +135,7 @@ fn limited(
     f: impl FnOnce() -> Result<Reply, BotError>,
 ) -> (Response, Outcome) {
     if let Err(wait) = limiter.check(user, now) {
-        let secs = wait.as_secs().max(1);
+        let secs = wait.as_millis().div_ceil(1000).max(1);
         let m = Message::text(format!(
             "You're asking faster than I can keep up with. Please wait {secs} second{} and try \
              again.",
