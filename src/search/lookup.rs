@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery, TermSetQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
@@ -284,20 +284,68 @@ impl Snapshot {
 
     /// The archive named by the documents' citations (most common), for footers.
     pub fn archive_name(&self) -> Option<String> {
-        let mut counts: HashMap<&str, usize> = HashMap::new();
-        for d in &self.ix.catalog.documents {
-            if let Some(a) = &d.meta.archive {
-                *counts.entry(a.as_str()).or_default() += 1;
-            }
-        }
-        counts
+        self.archive.clone()
+    }
+
+    /// The ids of every document, in corpus order.
+    pub fn doc_ids(&self) -> Vec<String> {
+        self.ix
+            .catalog
+            .documents
+            .iter()
+            .map(|d| d.meta.id.clone())
+            .collect()
+    }
+
+    /// Passage `n` of a document with up to `k` passages either side, in order.
+    pub fn passages_around(
+        &self,
+        doc_id: &str,
+        n: u32,
+        k: u32,
+    ) -> Result<Vec<PassageView>, NotFound> {
+        let r = self.record(doc_id.trim()).ok_or_else(|| NotFound {
+            what: doc_id.chars().take(100).collect(),
+            suggestions: self.suggest_documents(doc_id, 3),
+        })?;
+        let f = self.ix.fields;
+        let numbers = (n.saturating_sub(k)..=n.saturating_add(k))
+            .map(|i| Term::from_field_u64(f.passage, u64::from(i)));
+        let q = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.doc_id, &r.meta.id),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>,
+            ),
+            (Occur::Must, Box::new(TermSetQuery::new(numbers))),
+        ]);
+        let searcher = self.searcher();
+        let top = searcher
+            .search(
+                &q,
+                &TopDocs::with_limit(2 * k as usize + 1).order_by_score(),
+            )
+            .unwrap_or_default();
+        let mut out: Vec<PassageView> = top
             .into_iter()
-            .max_by_key(|(a, n)| (*n, std::cmp::Reverse(*a)))
-            .map(|(a, _)| a.to_string())
+            .filter_map(|(s, a)| self.hit(&searcher, a, s))
+            .map(|h| PassageView {
+                doc_id: h.doc_id,
+                passage: h.passage,
+                speaker: h.speaker,
+                label: h.label,
+                text: h.text,
+                of: r.passages,
+            })
+            .collect();
+        out.sort_by_key(|p| p.passage);
+        Ok(out)
     }
 
     /// Questions that work on this corpus (each checked to find something), for help texts:
-    /// "what did <speaker> say about <a word they use often>".
+    /// `what did <speaker> say about <a word they use often>`.
     pub fn example_questions(&self, n: usize) -> Vec<String> {
         let mut out = Vec::new();
         let speakers = self.speakers(None).unwrap_or_default();
