@@ -81,6 +81,36 @@ pub enum Command {
     },
     /// Rebuild the index from the corpus now and print a summary.
     Index,
+    /// Print a document's citation: as the archive gives it, and in Chicago, MLA and APA style.
+    Cite {
+        /// Document id.
+        id: String,
+        /// One style only: document, chicago, mla or apa.
+        #[arg(long, value_parser = ["document", "chicago", "mla", "apa"])]
+        style: Option<String>,
+    },
+    /// Run the Discord bot over the gateway (token from DISCORD_TOKEN) until SIGINT/SIGTERM.
+    Serve,
+    /// Register the slash commands with Discord: in one guild (instant) or globally.
+    #[command(group(clap::ArgGroup::new("scope").required(true).args(["guild", "global"])))]
+    Register {
+        /// Register in this guild (server) id only; shows up at once.
+        #[arg(long, value_name = "ID")]
+        guild: Option<u64>,
+        /// Register for every guild (production; can take a while to show up).
+        #[arg(long)]
+        global: bool,
+        /// Application id (default: discord.application_id from the settings).
+        #[arg(long, value_name = "ID")]
+        application_id: Option<u64>,
+    },
+    /// Print the slash command table (`--json`: the registration JSON Discord receives).
+    Commands {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Answer one Discord interaction: its JSON on stdin, the response JSON on stdout (offline).
+    Interact,
     /// Measure answer quality on a question file (JSON lines, see shared/eval/README.md).
     Eval {
         file: PathBuf,
@@ -209,6 +239,32 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
+        Command::Cite { id, style } => {
+            let engine = open_engine(&s)?;
+            let card = match engine.document(&id) {
+                Ok(card) => card,
+                Err(nf) => return Ok(not_found(&nf)),
+            };
+            let styles: Vec<crate::cite::Style> = match style.as_deref() {
+                Some(k) => crate::cite::Style::parse(k).into_iter().collect(),
+                None => crate::cite::Style::ALL.to_vec(),
+            };
+            for st in styles {
+                if style.is_none() {
+                    println!("{}:", st.label());
+                }
+                println!("{}", crate::cite::cite(&card, st));
+            }
+            Ok(0)
+        }
+        Command::Serve => crate::discord::cli::serve(&s, || open_engine(&s)),
+        Command::Register {
+            guild,
+            global: _,
+            application_id,
+        } => crate::discord::cli::register(&s, guild, application_id),
+        Command::Commands { json } => crate::discord::cli::commands(json),
+        Command::Interact => crate::discord::cli::interact(&s, open_engine(&s)?),
         Command::Index => {
             let (_, r) = Engine::rebuild(EngineOptions::from_settings(&s), &progress())?;
             println!(

@@ -1,7 +1,9 @@
 //! Archivist: answers questions about archival transcripts with verbatim quotes and citations.
 pub mod answer;
 pub mod bench;
+pub mod cite;
 pub mod corpus;
+pub mod discord;
 pub mod index;
 pub mod search;
 pub mod settings;

@@ -5,7 +5,9 @@ use clap::Parser;
 
 fn main() {
     let cli = archivist::cli::Cli::parse();
-    init_logging();
+    // The bot logs one line per interaction; other commands only warnings.
+    let serving = matches!(cli.command, archivist::cli::Command::Serve);
+    init_logging(if serving { "info" } else { "warn" });
     let code = match archivist::cli::run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -17,10 +19,10 @@ fn main() {
 }
 
 /// Logs go to stderr; `RUST_LOG` overrides the default level (`warn` for the CLI, so a
-/// person sees warnings about skipped files and nothing else).
-fn init_logging() {
+/// person sees warnings about skipped files and nothing else; `info` for `serve`).
+fn init_logging(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

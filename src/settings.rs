@@ -47,6 +47,8 @@ pub struct Settings {
 pub struct CorpusSettings {
     pub dir: PathBuf,
     pub canonical_url_base: String,
+    /// Seconds between checks for corpus changes while serving (0: never).
+    pub watch_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

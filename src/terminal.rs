@@ -161,11 +161,10 @@ pub fn render_answer(
             }
         });
         let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "{} {} — {}{}, passage {}",
-            style.bold(&format!("[{}]", a.offset + i + 1)),
-            style.bold(&who),
+        // The heading wraps like the quote; the number and speaker stand out.
+        let lead = format!("[{}] {}", a.offset + i + 1, who);
+        let heading = format!(
+            "{lead} — {}{}, passage {}",
             q.title,
             q.date
                 .as_deref()
@@ -173,6 +172,21 @@ pub fn render_answer(
                 .unwrap_or_default(),
             q.passage
         );
+        let wrapped = wrap(
+            &heading,
+            style.width,
+            "",
+            &[],
+            Style {
+                color: false,
+                ..style
+            },
+        );
+        match wrapped.strip_prefix(&lead) {
+            Some(rest) => writeln!(out, "{}{rest}", style.bold(&lead)),
+            None => writeln!(out, "{wrapped}"),
+        }
+        .ok();
         let _ = writeln!(
             out,
             "{}",

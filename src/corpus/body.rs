@@ -610,3 +610,44 @@ mod tests {
         assert!(b.units.iter().all(|u| u.kind == UnitKind::Turn));
     }
 }
+
+/// Cuts a text longer than `max` bytes into pieces of at most `max` bytes, at a sentence end if
+/// there is one in the second half of the piece, else at a space, else anywhere (a 10 MB line
+/// becomes many passages, not one that every search must read whole).
+pub fn split_long(text: &str, max: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while rest.len() > max {
+        let mut cut = max;
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let window = &rest[..cut];
+        let at = ["\n", ". ", "? ", "! "]
+            .iter()
+            .filter_map(|m| window.rfind(m).map(|i| i + m.len()))
+            .filter(|&i| i > max / 2)
+            .max()
+            .or_else(|| window.rfind(' ').filter(|&i| i > 0).map(|i| i + 1))
+            .unwrap_or(cut);
+        out.push(rest[..at].trim_end());
+        rest = rest[at..].trim_start();
+    }
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
+}
+
+#[cfg(test)]
+mod split_tests {
+    #[test]
+    fn long_texts_split_at_sentences_then_spaces() {
+        let t = format!("{} End. {}", "word ".repeat(30), "x".repeat(300));
+        let parts = super::split_long(&t, 200);
+        assert!(parts.iter().all(|p| p.len() <= 200), "{parts:?}");
+        assert!(parts[0].ends_with("End."));
+        assert_eq!(parts.concat().replace(' ', ""), t.replace(' ', ""));
+        assert_eq!(super::split_long("short", 200), vec!["short"]);
+    }
+}

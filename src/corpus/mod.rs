@@ -21,6 +21,9 @@ use serde::{Deserialize, Serialize};
 /// Where links to documents point by default: `<base><id>`.
 pub const DEFAULT_CANONICAL_BASE: &str = "https://digitalarchive.wilsoncenter.org/document/";
 
+/// Longest passage; a longer turn or paragraph is cut into several (at sentence ends).
+pub const MAX_PASSAGE_BYTES: usize = 16 * 1024;
+
 /// Largest file read; anything bigger is not a transcript export.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -475,7 +478,6 @@ fn resolve(doc_index: usize, p: ParsedDocument, names: &names::NameIndex) -> Doc
         line: 1,
     });
     for u in p.units {
-        let n = passages.len() as u32;
         let (kind, speaker) = match u.kind {
             UnitKind::Turn => {
                 let l = u.label.as_ref().expect("turns have labels");
@@ -485,13 +487,15 @@ fn resolve(doc_index: usize, p: ParsedDocument, names: &names::NameIndex) -> Doc
             UnitKind::Paragraph => (PassageKind::Paragraph, None),
             UnitKind::Note => (PassageKind::Note, None),
         };
-        passages.push(Passage {
-            n,
-            kind,
-            speaker,
-            text: u.text,
-            line: u.line,
-        });
+        for piece in body::split_long(&u.text, MAX_PASSAGE_BYTES) {
+            passages.push(Passage {
+                n: passages.len() as u32,
+                kind,
+                speaker,
+                text: piece.to_string(),
+                line: u.line,
+            });
+        }
     }
     Document {
         meta: p.meta,

@@ -43,11 +43,11 @@ pub struct Catalog {
     pub warnings: Vec<String>,
 }
 
-/// The `CURRENT` pointer file.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Current {
-    dir: String,
-    fingerprint: String,
+/// The `CURRENT` pointer file: the index directory in service and the corpus it was built from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Current {
+    pub dir: String,
+    pub fingerprint: String,
 }
 
 /// An opened index, ready for searching.
@@ -57,6 +57,10 @@ pub struct OpenIndex {
     pub fields: Fields,
     pub catalog: Catalog,
     pub dir: PathBuf,
+    /// Name of the index directory (`index-…`).
+    pub name: String,
+    /// Fingerprint of the corpus it was built from.
+    pub fingerprint: String,
 }
 
 /// What a build did, for `archivist index`.
@@ -109,6 +113,13 @@ fn now_secs() -> u64 {
         .unwrap_or(0)
 }
 
+fn now_nanos() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
+}
+
 /// Opens the index in service when it is up to date with the corpus; otherwise builds one.
 /// `progress` is told about builds (for a progress bar).
 pub fn open_or_build(
@@ -118,25 +129,90 @@ pub fn open_or_build(
     progress: &dyn Fn(BuildEvent),
 ) -> Result<(OpenIndex, Option<BuildReport>)> {
     let fp = fingerprint(corpus_dir, canonical_base)?;
-    if let Some(cur) = read_current(data_dir) {
-        if cur.fingerprint == fp {
-            match open_dir(&data_dir.join(&cur.dir)) {
-                Ok(ix) => return Ok((ix, None)),
-                Err(e) => tracing::warn!(
-                    "the index in {} cannot be opened ({e:#}); rebuilding",
-                    cur.dir
-                ),
-            }
-        }
+    if let Some(ix) = open_current(data_dir, &fp) {
+        return Ok((ix, None));
     }
-    let report = build(corpus_dir, data_dir, canonical_base, progress)?;
-    let cur = read_current(data_dir).context("the index was built but CURRENT is missing")?;
-    Ok((open_dir(&data_dir.join(cur.dir))?, Some(report)))
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
+    let lock = BuildLock::acquire(data_dir)?;
+    // Another process may have built it while this one waited for the lock.
+    if let Some(ix) = open_current(data_dir, &fp) {
+        return Ok((ix, None));
+    }
+    let report = build_locked(corpus_dir, data_dir, canonical_base, progress, &lock)?;
+    let cur = current(data_dir).context("the index was built but CURRENT is missing")?;
+    Ok((open_dir(&data_dir.join(&cur.dir), &cur)?, Some(report)))
 }
 
-fn read_current(data_dir: &Path) -> Option<Current> {
+/// The index in service, if it matches `fp` and opens. A damaged pointer or index is moved
+/// aside (never deleted) with a warning, so it is rebuilt.
+fn open_current(data_dir: &Path, fp: &str) -> Option<OpenIndex> {
+    let ptr = data_dir.join("CURRENT");
+    let text = std::fs::read_to_string(&ptr).ok()?;
+    let Ok(cur) = serde_json::from_str::<Current>(&text) else {
+        move_aside(&ptr, "the index pointer CURRENT is damaged or not ours");
+        return None;
+    };
+    if cur.fingerprint != fp {
+        return None;
+    }
+    match open_dir(&data_dir.join(&cur.dir), &cur) {
+        Ok(ix) => Some(ix),
+        Err(e) => {
+            move_aside(
+                &data_dir.join(&cur.dir),
+                &format!("the index cannot be opened ({e:#})"),
+            );
+            None
+        }
+    }
+}
+
+/// Renames a damaged file or directory to `<name>.broken-<time>` and says so.
+fn move_aside(path: &Path, why: &str) {
+    if !path.exists() {
+        return;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let to = path.with_file_name(format!("{name}.broken-{}", now_secs()));
+    match std::fs::rename(path, &to) {
+        Ok(()) => tracing::warn!(
+            "{why}: moved {} aside to {}; rebuilding",
+            path.display(),
+            to.display()
+        ),
+        Err(e) => tracing::warn!(
+            "{why}; could not move {} aside ({e}); rebuilding",
+            path.display()
+        ),
+    }
+}
+
+/// The `CURRENT` pointer of a data directory, if it has a readable one.
+pub fn current(data_dir: &Path) -> Option<Current> {
     let text = std::fs::read_to_string(data_dir.join("CURRENT")).ok()?;
     serde_json::from_str(&text).ok()
+}
+
+/// An exclusive lock on `data/build.lock`: one build at a time per data directory, across
+/// processes. Readers never take it. Released when dropped (or when the process dies).
+pub struct BuildLock(#[allow(dead_code)] std::fs::File);
+
+impl BuildLock {
+    pub fn acquire(data_dir: &Path) -> Result<BuildLock> {
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(data_dir.join("build.lock"))
+            .with_context(|| format!("cannot create the build lock in {}", data_dir.display()))?;
+        f.lock()
+            .context("cannot lock the data directory for a build")?;
+        Ok(BuildLock(f))
+    }
 }
 
 /// Progress of a build.
@@ -160,20 +236,29 @@ pub fn build(
     canonical_base: &str,
     progress: &dyn Fn(BuildEvent),
 ) -> Result<BuildReport> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
+    let lock = BuildLock::acquire(data_dir)?;
+    build_locked(corpus_dir, data_dir, canonical_base, progress, &lock)
+}
+
+fn build_locked(
+    corpus_dir: &Path,
+    data_dir: &Path,
+    canonical_base: &str,
+    progress: &dyn Fn(BuildEvent),
+    _lock: &BuildLock,
+) -> Result<BuildReport> {
     let started = std::time::Instant::now();
     let fp = fingerprint(corpus_dir, canonical_base)?;
     let corpus = Corpus::load(corpus_dir, canonical_base)?;
     for w in &corpus.warnings {
         tracing::warn!("{w}");
     }
-    std::fs::create_dir_all(data_dir)
-        .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
-    let name = format!("index-{}-{}", now_secs(), std::process::id());
+    let previous = current(data_dir).map(|c| c.dir);
+    let name = format!("index-{}-{}", now_nanos(), std::process::id());
     let dir = data_dir.join(&name);
     let tmp = data_dir.join(format!(".{name}.building"));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp)?;
-    }
     std::fs::create_dir_all(&tmp)?;
     let bytes = write_index(&corpus, &tmp, progress)?;
     std::fs::rename(&tmp, &dir)?;
@@ -185,9 +270,9 @@ pub fn build(
     let ptr_tmp = data_dir.join(format!(".CURRENT.{}", std::process::id()));
     std::fs::write(&ptr_tmp, serde_json::to_vec(&cur)?)?;
     std::fs::rename(&ptr_tmp, data_dir.join("CURRENT"))?;
-    remove_old(data_dir, &name);
+    remove_old(data_dir, &name, previous.as_deref());
     progress(BuildEvent::Done);
-    let catalog_passages = corpus.documents.iter().map(|d| d.passages.len()).sum();
+    let passages = corpus.documents.iter().map(|d| d.passages.len()).sum();
     let mut speakers: Vec<&str> = corpus
         .documents
         .iter()
@@ -197,7 +282,7 @@ pub fn build(
     speakers.dedup();
     Ok(BuildReport {
         documents: corpus.documents.len(),
-        passages: catalog_passages,
+        passages,
         speakers: speakers.len(),
         warnings: corpus.warnings,
         seconds: started.elapsed().as_secs_f64(),
@@ -205,16 +290,18 @@ pub fn build(
     })
 }
 
-/// Removes index directories no longer in service (and abandoned half builds), keeping `keep`.
-fn remove_old(data_dir: &Path, keep: &str) {
+/// Removes index directories no longer in service and half builds a killed process left, keeping
+/// the new one and the one it replaced (processes still serving from it switch at their next
+/// refresh). Called with the build lock held, so no other build is in progress.
+fn remove_old(data_dir: &Path, keep: &str, previous: Option<&str>) {
     let Ok(entries) = std::fs::read_dir(data_dir) else {
         return;
     };
     for e in entries.flatten() {
         let n = e.file_name().to_string_lossy().into_owned();
-        let ours =
-            n.starts_with("index-") || (n.starts_with(".index-") && n.ends_with(".building"));
-        if ours && n != keep && e.path().is_dir() {
+        let ours = (n.starts_with("index-") && !n.contains(".broken-"))
+            || (n.starts_with(".index-") && n.ends_with(".building"));
+        if ours && n != keep && Some(n.as_str()) != previous && e.path().is_dir() {
             // A reader elsewhere that still has it open keeps its mapped files until it closes.
             let _ = std::fs::remove_dir_all(e.path());
         }
@@ -260,7 +347,7 @@ fn write_index(corpus: &Corpus, dir: &Path, progress: &dyn Fn(BuildEvent)) -> Re
             bytes += p.text.len() as u64;
             writer.add_document(td)?;
             done += 1;
-            if done % 5000 == 0 {
+            if done.is_multiple_of(5000) {
                 progress(BuildEvent::Indexed { passages: done });
             }
         }
@@ -286,8 +373,8 @@ fn write_index(corpus: &Corpus, dir: &Path, progress: &dyn Fn(BuildEvent)) -> Re
     Ok(bytes)
 }
 
-/// Opens an index directory written by [`build`].
-pub fn open_dir(dir: &Path) -> Result<OpenIndex> {
+/// Opens an index directory written by [`build`] (`cur` is the pointer that named it).
+pub fn open_dir(dir: &Path, cur: &Current) -> Result<OpenIndex> {
     let catalog: Catalog = serde_json::from_slice(
         &std::fs::read(dir.join("catalog.json"))
             .with_context(|| format!("no catalog in {}", dir.display()))?,
@@ -313,5 +400,7 @@ pub fn open_dir(dir: &Path) -> Result<OpenIndex> {
         fields,
         catalog,
         dir: dir.to_path_buf(),
+        name: cur.dir.clone(),
+        fingerprint: cur.fingerprint.clone(),
     })
 }

@@ -203,6 +203,38 @@ const SCAFFOLD: &[&str] = &[
     "happened",
 ];
 
+/// Words after which a name is an object ("the meeting with Zhang"), not the speaker asked about.
+const OBJECT_MARKERS: &[&str] = &[
+    "with",
+    "between",
+    "and",
+    "to",
+    "by",
+    "from",
+    "of",
+    "about",
+    "for",
+    "against",
+    "toward",
+    "towards",
+    "than",
+    "met",
+    "meet",
+    "meeting",
+    "visited",
+    "received",
+    "on",
+    "in",
+    "at",
+    "regarding",
+    "concerning",
+    "whom",
+    "the",
+];
+
+/// First words of questions about facts of a document rather than what someone said.
+const FACT_QUESTIONS: &[&str] = &["who", "whom", "when", "where", "which"];
+
 /// Words after which a question names its topic.
 const TOPIC_MARKERS: &[&str] = &["about", "regarding", "concerning", "on"];
 
@@ -319,16 +351,18 @@ fn is_invisible(c: char) -> bool {
         || (c.is_control() && c != '\n' && c != '\t')
 }
 
-/// The question as it will be echoed: invisible characters removed, whitespace folded, at most
-/// `max_chars` characters.
+/// Text as a user typed it, made safe to echo and match: invisible characters (zero-width,
+/// direction overrides, controls) removed and whitespace folded to single spaces.
+pub fn clean_text(s: &str) -> String {
+    let visible: String = s.chars().filter(|c| !is_invisible(*c)).collect();
+    visible.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The question as it will be echoed: [`clean_text`], at most `max_chars` characters.
 pub fn clean_question(q: &str, max_chars: usize) -> String {
-    let cleaned: String = q
-        .chars()
-        .filter(|c| !is_invisible(*c))
-        .take(max_chars.saturating_mul(2))
-        .collect();
-    let folded = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
-    folded.chars().take(max_chars).collect()
+    // Cap before cleaning too, so a megabyte of input costs no more than a page.
+    let head: String = q.chars().take(max_chars.saturating_mul(4)).collect();
+    clean_text(&head).chars().take(max_chars).collect()
 }
 
 /// A word of the question with its place.
@@ -448,7 +482,7 @@ impl Lexicon {
 pub struct Understood {
     /// Content words, in question order (original spelling).
     pub terms: Vec<String>,
-    /// Whether each term is in the question's topic ("… about <topic>"), which weighs more than
+    /// Whether each term is in the question's topic (`… about <topic>`), which weighs more than
     /// the words that frame it.
     pub focus: Vec<bool>,
     /// Pairs of terms adjacent in the question (indexes into `terms`), for phrase boosts.
@@ -527,6 +561,13 @@ pub fn understand(q: &str, lexicon: &Lexicon, is_doc_id: &dyn Fn(&str) -> bool) 
                     if words[i + n - 1].possessive {
                         u.speech = true;
                     }
+                    // "Ji Pengfei on repatriation": a name that is the subject, not the object
+                    // of a preposition ("meeting with Zhang"), asks about what they said.
+                    let object = i > 0 && OBJECT_MARKERS.contains(&lower[i - 1]);
+                    let asks_fact = lower.first().is_some_and(|w| FACT_QUESTIONS.contains(w));
+                    if !object && !asks_fact {
+                        u.speech = true;
+                    }
                     for x in &mut used[i..i + n] {
                         *x = true;
                     }
@@ -599,6 +640,15 @@ mod tests {
         assert_eq!(u.speakers, vec![1]);
         assert!(u.speech);
         assert_eq!(u.terms, vec!["fence"]);
+    }
+
+    #[test]
+    fn a_name_as_subject_asks_what_they_said() {
+        let u = understand("Li Weiming on repatriation", &lex(), &|_| false);
+        assert!(u.speech);
+        assert_eq!(u.terms, vec!["repatriation"]);
+        let u = understand("the memorandum sent to Li about grain", &lex(), &|_| false);
+        assert!(!u.speech);
     }
 
     #[test]

@@ -44,3 +44,23 @@ pub fn engine_for(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Engine) {
     let e = Engine::open(options(&corpus, &dir.path().join("data"))).expect("index builds");
     (dir, e)
 }
+
+/// A corpus file in the archive's export format.
+pub fn export(id: &str, title: &str, date: &str, body: &str) -> String {
+    format!(
+        "\n{date}\n\n**{title}**\n\n**Citation:**\n\n\"{title}\", {date}, Wilson Center Digital Archive, TEST 1-2. Translated by A. Tester.\n<https://digitalarchive.wilsoncenter.org/document/{id}>\n\n**Summary:**\n\nA test document.\n\n**Original Language:**\n\nChinese\n\n**Contents:**\n\nTranslation - English\n\n{body}\n"
+    )
+}
+
+/// A corpus directory holding a copy of the seeds, in a temp dir (returned to keep it alive).
+pub fn seeds_copy() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    for e in std::fs::read_dir(seeds_dir()).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, corpus.join(p.file_name().unwrap())).unwrap();
+    }
+    let data = dir.path().join("data");
+    (dir, corpus, data)
+}

@@ -1,0 +1,110 @@
+//! The Discord subcommands of `archivist`: `serve` (gateway bot), `register` (upload the command
+//! table), `commands` (print it) and `interact` (one interaction JSON on stdin → the response
+//! JSON on stdout, offline, through the same dispatcher the bot uses).
+
+use std::io::Read;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+
+use crate::search::watch::{rebuild_on_sighup, Watcher};
+use crate::search::Engine;
+use crate::settings::Settings;
+
+use super::commands::{registration_json, COMMANDS};
+use super::dispatch::{dispatch_json, DispatchContext};
+use super::gateway::{self, Scope};
+
+/// The bot token from `DISCORD_TOKEN` (or the settings), or a clear error. Never logged.
+fn token(s: &Settings) -> Result<String> {
+    match &s.discord.token {
+        Some(t) if !t.expose().trim().is_empty() => Ok(t.expose().trim().to_string()),
+        _ => {
+            bail!("no Discord bot token: set DISCORD_TOKEN (or discord.token in config/local.toml)")
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// `archivist serve`: answers interactions over the gateway until SIGINT/SIGTERM.
+pub fn serve(s: &Settings, open: impl FnOnce() -> Result<Engine>) -> Result<i32> {
+    let token = token(s)?;
+    let engine = Arc::new(open()?);
+    let _watcher = (s.corpus.watch_secs > 0)
+        .then(|| Watcher::spawn(engine.clone(), Duration::from_secs(s.corpus.watch_secs)));
+    let ctx = Arc::new(DispatchContext::new(engine.clone(), &s.discord));
+    let stats = engine.stats();
+    tracing::info!(
+        documents = stats.documents,
+        passages = stats.passages,
+        "serving Discord interactions over the gateway"
+    );
+    runtime()?.block_on(async move {
+        tokio::spawn(rebuild_on_sighup(engine));
+        gateway::serve(&token, ctx).await
+    })?;
+    Ok(0)
+}
+
+/// `archivist register`: uploads the command table to one guild or globally.
+pub fn register(s: &Settings, guild: Option<u64>, application_id: Option<u64>) -> Result<i32> {
+    let token = token(s)?;
+    let scope = guild.map_or(Scope::Global, Scope::Guild);
+    let app = application_id.unwrap_or(s.discord.application_id);
+    let n = runtime()?.block_on(gateway::register(&token, app, scope))?;
+    match scope {
+        Scope::Guild(g) => println!("registered {n} commands in guild {g} (available now)"),
+        Scope::Global => println!("registered {n} global commands (may take a while to appear)"),
+    }
+    Ok(0)
+}
+
+/// `archivist commands`: the command table, as registration JSON or as a list.
+pub fn commands(json: bool) -> Result<i32> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(&registration_json())?);
+        return Ok(0);
+    }
+    for c in COMMANDS {
+        let opts: Vec<String> = c
+            .options
+            .iter()
+            .map(|o| {
+                if o.required {
+                    o.name.to_string()
+                } else {
+                    format!("[{}]", o.name)
+                }
+            })
+            .collect();
+        println!("/{} {}\n    {}", c.name, opts.join(" "), c.description);
+    }
+    Ok(0)
+}
+
+/// `archivist interact`: one interaction (JSON, as Discord sends it) on stdin, the response JSON
+/// on stdout. Exit code 2 when stdin is not an interaction.
+pub fn interact(s: &Settings, engine: Engine) -> Result<i32> {
+    let mut body = String::new();
+    std::io::stdin()
+        .read_to_string(&mut body)
+        .context("cannot read stdin")?;
+    let ctx = DispatchContext::new(Arc::new(engine), &s.discord);
+    match dispatch_json(&ctx, &body) {
+        Ok(r) => {
+            println!("{}", serde_json::to_string_pretty(&r)?);
+            Ok(0)
+        }
+        Err(e) => {
+            eprintln!("error: stdin is not a Discord interaction: {e}");
+            Ok(2)
+        }
+    }
+}

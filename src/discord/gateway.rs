@@ -1,0 +1,303 @@
+//! The gateway transport: a serenity client whose `interaction_create` hands every interaction to
+//! [`super::dispatch::dispatch`] and sends back what it returns; plus registering the command
+//! table. The only file here that talks to Discord.
+//!
+//! The dispatcher runs on a blocking thread ([`deliver`]). If it has not answered within
+//! [`DEFER_AFTER`], the interaction is deferred ("thinking…") and the answer is delivered by
+//! editing the deferred response (Discord allows 3 s for the first response, 15 minutes for the
+//! edit). [`Outbox`] is the seam: Discord's HTTP API here, a recorder in the tests.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context as _, Result};
+use serenity::all::{
+    ApplicationId, Client, Context, EventHandler, GatewayIntents, GuildId, Http, Interaction,
+    InteractionId, Ready,
+};
+use serenity::async_trait;
+
+use super::commands::registration_json;
+use super::dispatch::{after_deferral, deferral, dispatch, Delivery, DispatchContext};
+use super::limits::command_violations;
+use super::response::{Message, Response};
+
+/// How long an answer may take before the interaction is deferred.
+pub const DEFER_AFTER: Duration = Duration::from_millis(1500);
+
+struct Handler {
+    ctx: Arc<DispatchContext>,
+}
+
+#[async_trait]
+impl EventHandler for Handler {
+    async fn ready(&self, _: Context, ready: Ready) {
+        tracing::info!(
+            bot = %ready.user.name,
+            guilds = ready.guilds.len(),
+            "connected to the Discord gateway"
+        );
+    }
+
+    async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
+        if let Err(e) = respond(&ctx.http, self.ctx.clone(), interaction.clone()).await {
+            tracing::error!(
+                interaction = %interaction.id(),
+                error = format!("{e:#}"),
+                "could not send the response"
+            );
+        }
+    }
+}
+
+/// Where responses to one interaction go: Discord's HTTP API in production, a recorder in tests.
+#[async_trait]
+pub trait Outbox: Sync {
+    /// The first (and possibly only) response: `POST /interactions/{id}/{token}/callback`.
+    async fn respond(&self, r: &Response) -> Result<()>;
+    /// Replaces the deferred response: `PATCH /webhooks/{app}/{token}/messages/@original`.
+    async fn edit_original(&self, m: &Message) -> Result<()>;
+    /// A new message after the first: `POST /webhooks/{app}/{token}`.
+    async fn follow_up(&self, m: &Message) -> Result<()>;
+    /// Removes the deferred response: `DELETE /webhooks/{app}/{token}/messages/@original`.
+    async fn delete_original(&self) -> Result<()>;
+}
+
+struct HttpOutbox<'a> {
+    http: &'a Http,
+    id: InteractionId,
+    token: String,
+}
+
+#[async_trait]
+impl Outbox for HttpOutbox<'_> {
+    async fn respond(&self, r: &Response) -> Result<()> {
+        self.http
+            .create_interaction_response(self.id, &self.token, r, vec![])
+            .await
+            .context("create the interaction response")
+    }
+    async fn edit_original(&self, m: &Message) -> Result<()> {
+        self.http
+            .edit_original_interaction_response(&self.token, m, vec![])
+            .await
+            .map(|_| ())
+            .context("edit the deferred response")
+    }
+    async fn follow_up(&self, m: &Message) -> Result<()> {
+        self.http
+            .create_followup_message(&self.token, m, vec![])
+            .await
+            .map(|_| ())
+            .context("send a follow-up message")
+    }
+    async fn delete_original(&self) -> Result<()> {
+        self.http
+            .delete_original_interaction_response(&self.token)
+            .await
+            .context("delete the deferred response")
+    }
+}
+
+/// Runs the dispatcher for one interaction and delivers its response, deferring if it is slow.
+async fn respond(http: &Http, dctx: Arc<DispatchContext>, interaction: Interaction) -> Result<()> {
+    let out = HttpOutbox {
+        http,
+        id: interaction.id(),
+        token: interaction.token().to_string(),
+    };
+    let defer = deferral(&interaction);
+    deliver(&out, defer, DEFER_AFTER, move || {
+        dispatch(&dctx, &interaction)
+    })
+    .await
+}
+
+/// Runs `job` on a blocking thread; sends its response at once if it is ready within `after`,
+/// otherwise sends `defer` first and then the response as an edit or a follow-up.
+pub async fn deliver(
+    out: &impl Outbox,
+    defer: Option<Response>,
+    after: Duration,
+    job: impl FnOnce() -> Response + Send + 'static,
+) -> Result<()> {
+    let mut job = tokio::task::spawn_blocking(job);
+    let early = match defer {
+        Some(d) => tokio::time::timeout(after, &mut job).await.map_err(|_| d),
+        None => Ok((&mut job).await),
+    };
+    match early {
+        Ok(response) => {
+            out.respond(&response.context("the dispatcher failed")?)
+                .await
+        }
+        Err(deferred) => {
+            out.respond(&deferred).await?;
+            let response = job.await.context("the dispatcher failed")?;
+            match after_deferral(&deferred, response) {
+                Delivery::EditOriginal(m) => out.edit_original(&m).await,
+                Delivery::Followup(m) => out.follow_up(&m).await,
+                Delivery::Replace(m) => {
+                    out.delete_original().await?;
+                    out.follow_up(&m).await
+                }
+                Delivery::Nothing => Ok(()),
+            }
+        }
+    }
+}
+
+/// Connects to the gateway and answers interactions until SIGINT or SIGTERM.
+pub async fn serve(token: &str, ctx: Arc<DispatchContext>) -> Result<()> {
+    let mut client = Client::builder(token, GatewayIntents::empty())
+        .event_handler(Handler { ctx })
+        .await
+        .context("cannot create the Discord client")?;
+    let shards = client.shard_manager.clone();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        shards.shutdown_all().await;
+    });
+    client
+        .start()
+        .await
+        .context("the Discord gateway connection failed")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+/// Where to register the commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// One guild: instant, for development.
+    Guild(u64),
+    /// Every guild: for production (may take a while to show up).
+    Global,
+}
+
+/// Registers (replaces) the command table; returns how many commands Discord now has.
+pub async fn register(token: &str, application_id: u64, scope: Scope) -> Result<usize> {
+    if application_id == 0 {
+        bail!("discord.application_id is not set (config/local.toml or ARCHIVIST__DISCORD__APPLICATION_ID)");
+    }
+    let json = registration_json();
+    let problems = command_violations(&json);
+    if !problems.is_empty() {
+        bail!(
+            "the command table breaks Discord's limits: {}",
+            problems.join("; ")
+        );
+    }
+    let http = Http::new(token);
+    http.set_application_id(ApplicationId::new(application_id));
+    let registered = match scope {
+        Scope::Guild(g) => http
+            .create_guild_commands(GuildId::new(g), &json)
+            .await
+            .with_context(|| format!("cannot register the commands in guild {g}"))?,
+        Scope::Global => http
+            .create_global_commands(&json)
+            .await
+            .context("cannot register the global commands")?,
+    };
+    Ok(registered.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<String>>);
+
+    #[async_trait]
+    impl Outbox for Recorder {
+        async fn respond(&self, r: &Response) -> Result<()> {
+            self.0.lock().unwrap().push(format!("respond {}", r.kind));
+            Ok(())
+        }
+        async fn edit_original(&self, m: &Message) -> Result<()> {
+            let text = m.content.clone().unwrap_or_default();
+            self.0.lock().unwrap().push(format!("edit {text}"));
+            Ok(())
+        }
+        async fn follow_up(&self, m: &Message) -> Result<()> {
+            self.0
+                .lock()
+                .unwrap()
+                .push(format!("follow-up {}", m.flags));
+            Ok(())
+        }
+        async fn delete_original(&self) -> Result<()> {
+            self.0.lock().unwrap().push("delete".into());
+            Ok(())
+        }
+    }
+
+    fn answer(delay_ms: u64) -> impl FnOnce() -> Response + Send + 'static {
+        move || {
+            std::thread::sleep(Duration::from_millis(delay_ms));
+            Response::message(Message::text("answer"))
+        }
+    }
+
+    #[tokio::test]
+    async fn quick_answers_go_out_at_once_slow_ones_are_deferred_then_edited() {
+        let out = Recorder::default();
+        let defer = Some(Response::deferred(false));
+        let after = Duration::from_millis(100);
+        deliver(&out, defer.clone(), after, answer(0))
+            .await
+            .unwrap();
+        assert_eq!(*out.0.lock().unwrap(), ["respond 4"]);
+
+        let out = Recorder::default();
+        deliver(&out, defer, after, answer(300)).await.unwrap();
+        assert_eq!(*out.0.lock().unwrap(), ["respond 5", "edit answer"]);
+
+        let out = Recorder::default();
+        let private_error = || Response::message(Message::text("no").ephemeral());
+        let ack = Some(Response::deferred_update());
+        deliver(&out, ack, Duration::ZERO, move || {
+            std::thread::sleep(Duration::from_millis(50));
+            private_error()
+        })
+        .await
+        .unwrap();
+        assert_eq!(*out.0.lock().unwrap(), ["respond 6", "follow-up 64"]);
+
+        let out = Recorder::default();
+        deliver(&out, None, Duration::ZERO, answer(50))
+            .await
+            .unwrap();
+        assert_eq!(
+            *out.0.lock().unwrap(),
+            ["respond 4"],
+            "autocomplete is never deferred"
+        );
+    }
+}

@@ -1,0 +1,581 @@
+//! A snapshot of the index and the retrieval over it: question → candidates (BM25 with phrase
+//! boosts, filters for speaker, document and date) → re-scored by coverage → quotes.
+//!
+//! A snapshot never changes; the [`super::Engine`] swaps in a new one when the corpus changes, and
+//! requests in flight finish on the one they started with.
+
+use std::collections::{HashMap, HashSet};
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+    TermSetQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
+
+use super::excerpt;
+use super::question::{clean_question, understand, Lexicon};
+use super::{AskRequest, EngineOptions};
+use crate::answer::{Answer, Quote, Searched};
+use crate::corpus::date::PartialDate;
+use crate::index::schema::name_key;
+use crate::index::{DocRecord, OpenIndex};
+
+/// One opened index with what questions are read against (speakers, document ids).
+pub struct Snapshot {
+    pub(super) ix: OpenIndex,
+    pub(super) lexicon: Lexicon,
+    pub(super) by_id: HashMap<String, usize>,
+    pub(super) opts: EngineOptions,
+    /// The archive the citations name most often, read once.
+    pub(super) archive: Option<String>,
+}
+
+/// Weight of the question's topic words (`… about <topic>`) against the words framing it.
+const FOCUS_BOOST: f32 = 1.5;
+/// Words adjacent in the question count as a phrase up to this many words apart in a passage.
+const PHRASE_SLOP: u32 = 2;
+
+/// The largest page of results one request may ask for.
+pub const MAX_LIMIT: usize = 50;
+
+impl Snapshot {
+    pub(super) fn new(ix: OpenIndex, opts: EngineOptions) -> Snapshot {
+        let mut lexicon = Lexicon::default();
+        let mut by_id = HashMap::new();
+        for (i, d) in ix.catalog.documents.iter().enumerate() {
+            by_id.insert(d.meta.id.clone(), i);
+            for s in &d.speakers {
+                lexicon.add(&s.name, &s.labels);
+            }
+        }
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for d in &ix.catalog.documents {
+            if let Some(a) = &d.meta.archive {
+                *counts.entry(a.as_str()).or_default() += 1;
+            }
+        }
+        let archive = counts
+            .into_iter()
+            .max_by_key(|(a, n)| (*n, std::cmp::Reverse(*a)))
+            .map(|(a, _)| a.to_string());
+        Snapshot {
+            ix,
+            lexicon,
+            archive,
+            by_id,
+            opts,
+        }
+    }
+
+    pub fn options(&self) -> &EngineOptions {
+        &self.opts
+    }
+    /// The name of the index directory in service (`index-…`).
+    pub fn index_name(&self) -> &str {
+        &self.ix.name
+    }
+
+    pub(super) fn searcher(&self) -> Searcher {
+        self.ix.reader.searcher()
+    }
+
+    pub(super) fn record(&self, id: &str) -> Option<&DocRecord> {
+        self.by_id.get(id).map(|&i| &self.ix.catalog.documents[i])
+    }
+
+    /// Answers a question. Never fails: odd input gives an empty answer that says what was searched.
+    pub fn ask(&self, req: &AskRequest) -> Answer {
+        let question = clean_question(&req.question, self.opts.max_question_chars);
+        let limit = if req.limit == 0 {
+            self.opts.default_limit
+        } else {
+            req.limit.min(MAX_LIMIT)
+        };
+        let offset = req.offset.min(10_000);
+        let u = understand(&question, &self.lexicon, &|w| self.by_id.contains_key(w));
+        let mut searched = Searched {
+            terms: u.terms.clone(),
+            ..Default::default()
+        };
+        let mut answer = Answer {
+            question: question.clone(),
+            total: 0,
+            results: Vec::new(),
+            offset,
+            searched: Searched::default(),
+            suggestions: Vec::new(),
+        };
+
+        // Speaker: an explicit option wins; otherwise a speaker the question asks about.
+        let mut speakers: Vec<usize> = Vec::new();
+        if let Some(name) = req
+            .speaker
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            speakers = self.lexicon.lookup(name);
+            if speakers.is_empty() {
+                searched.speakers = vec![name.to_string()];
+                answer.searched = searched;
+                answer.suggestions = self.speaker_suggestions(name);
+                return answer;
+            }
+        } else if u.speech {
+            speakers = u.speakers.clone();
+        }
+        searched.speakers = speakers
+            .iter()
+            .map(|&i| self.lexicon.names[i].clone())
+            .collect();
+
+        // Documents: an explicit id, an id in the question, a date, a date range.
+        let doc = req
+            .doc
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .or(u.doc_id.clone());
+        if let Some(d) = &doc {
+            if !self.by_id.contains_key(d) {
+                searched.doc_id = Some(d.clone());
+                answer.searched = searched;
+                answer.suggestions = self
+                    .suggest_documents(d, 3)
+                    .into_iter()
+                    .map(|b| format!("{} — {}", b.doc_id, b.title))
+                    .collect();
+                return answer;
+            }
+            searched.doc_id = Some(d.clone());
+        }
+        let mut doc_set: Option<Vec<String>> = doc.map(|d| vec![d]);
+        let mut terms = u.terms.clone();
+        if let Some(date) = u.date {
+            let hits: Vec<String> = self.docs_where(|r| date_matches(&date, r)).collect();
+            if hits.is_empty() || doc_set.is_some() {
+                terms.extend(u.date_words.iter().cloned());
+            } else {
+                searched.date = Some(date.to_string());
+                doc_set = Some(hits);
+            }
+        }
+        if req.from.is_some() || req.to.is_some() {
+            let from = req.from.as_deref().and_then(PartialDate::parse);
+            let to = req.to.as_deref().and_then(PartialDate::parse);
+            let in_range: Vec<String> = self
+                .docs_where(|r| in_date_range(r.meta.date.as_deref(), from, to))
+                .collect();
+            doc_set = Some(match doc_set {
+                Some(ds) => ds.into_iter().filter(|d| in_range.contains(d)).collect(),
+                None => in_range,
+            });
+            searched.date = Some(format!(
+                "{} – {}",
+                from.map(|d| d.to_string()).unwrap_or_default(),
+                to.map(|d| d.to_string()).unwrap_or_default()
+            ));
+        }
+        searched.terms = terms.clone();
+
+        let mut focus = u.focus.clone();
+        focus.resize(terms.len(), false);
+        let mut plan = Plan {
+            terms,
+            focus,
+            adjacent: u.adjacent.clone(),
+            speakers: speakers.clone(),
+            docs: doc_set.clone(),
+        };
+        let mut found = self.run(&plan, offset + limit);
+        // A speaker named in the question who never speaks of this: search everyone.
+        if found.total == 0 && !speakers.is_empty() && req.speaker.is_none() {
+            plan.speakers.clear();
+            plan.terms.extend(
+                speakers
+                    .iter()
+                    .flat_map(|&i| self.lexicon.names[i].split_whitespace().map(str::to_string)),
+            );
+            found = self.run(&plan, offset + limit);
+            if found.total > 0 {
+                searched.speaker_relaxed = true;
+            }
+        }
+        // A date no passage of that day matches: search all dates, with the date as words.
+        if found.total == 0
+            && searched.date.is_some()
+            && req.from.is_none()
+            && req.to.is_none()
+            && u.date.is_some()
+        {
+            plan.docs = req.doc.clone().or(u.doc_id.clone()).map(|d| vec![d]);
+            plan.terms.extend(u.date_words.iter().cloned());
+            searched.date = None;
+            found = self.run(&plan, offset + limit);
+        }
+        answer.total = found.total;
+        answer.results = found
+            .hits
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .map(|h| self.quote(h, &found.weights, &found.pairs))
+            .collect();
+        if answer.total == 0 {
+            answer.suggestions = self.nothing_found_suggestions(&searched);
+        }
+        answer.searched = searched;
+        answer
+    }
+
+    fn docs_where<'a>(
+        &'a self,
+        f: impl Fn(&DocRecord) -> bool + 'a,
+    ) -> impl Iterator<Item = String> + 'a {
+        self.ix
+            .catalog
+            .documents
+            .iter()
+            .filter(move |r| f(r))
+            .map(|r| r.meta.id.clone())
+    }
+
+    /// Runs a search plan: candidates by BM25 (+ phrases), re-scored by coverage.
+    fn run(&self, plan: &Plan, want: usize) -> Found {
+        let searcher = self.searcher();
+        let f = self.ix.fields;
+        let mut stems: Vec<String> = Vec::new();
+        let mut boost: HashMap<String, f32> = HashMap::new();
+        let mut term_stems: Vec<Vec<String>> = Vec::new();
+        let framed = plan.focus.iter().any(|f| *f) && plan.focus.iter().any(|f| !*f);
+        for (i, t) in plan.terms.iter().enumerate() {
+            let s: Vec<String> = excerpt::stems(t).into_iter().map(|(_, _, s)| s).collect();
+            let focus = framed && plan.focus.get(i).copied().unwrap_or(false);
+            let b = if focus { FOCUS_BOOST } else { 1.0 };
+            for x in &s {
+                if !stems.contains(x) {
+                    stems.push(x.clone());
+                }
+                let e = boost.entry(x.clone()).or_insert(b);
+                *e = e.max(b);
+            }
+            term_stems.push(s);
+        }
+        let n_docs = searcher.num_docs().max(1) as f32;
+        let weights: HashMap<String, f32> = stems
+            .iter()
+            .map(|s| {
+                let df = searcher
+                    .doc_freq(&Term::from_field_text(f.text, s))
+                    .unwrap_or(0) as f32;
+                (
+                    s.clone(),
+                    boost[s] * (1.0 + (n_docs - df + 0.5) / (df + 0.5)).ln(),
+                )
+            })
+            .collect();
+        let pairs: Vec<(String, String)> = plan
+            .adjacent
+            .iter()
+            .filter_map(|&(a, b)| {
+                Some((
+                    term_stems.get(a)?.last()?.clone(),
+                    term_stems.get(b)?.first()?.clone(),
+                ))
+            })
+            .collect();
+
+        let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if !plan.speakers.is_empty() {
+            let keys = plan
+                .speakers
+                .iter()
+                .map(|&i| Term::from_field_text(f.speaker_key, &name_key(&self.lexicon.names[i])));
+            filters.push((Occur::Must, any_term(keys.collect())));
+        }
+        if let Some(docs) = &plan.docs {
+            let keys = docs.iter().map(|d| Term::from_field_text(f.doc_id, d));
+            filters.push((Occur::Must, any_term(keys.collect())));
+        }
+        let scoped = !filters.is_empty();
+        let matching: Box<dyn Query> = if stems.is_empty() {
+            if !scoped {
+                return Found::default();
+            }
+            Box::new(AllQuery)
+        } else {
+            let mut should: Vec<(Occur, Box<dyn Query>)> = stems
+                .iter()
+                .map(|s| {
+                    let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(f.text, s),
+                            IndexRecordOption::WithFreqsAndPositions,
+                        )),
+                        boost[s],
+                    ));
+                    (Occur::Should, q)
+                })
+                .collect();
+            for (a, b) in &pairs {
+                if a == b {
+                    continue;
+                }
+                let mut pq = PhraseQuery::new(vec![
+                    Term::from_field_text(f.text, a),
+                    Term::from_field_text(f.text, b),
+                ]);
+                pq.set_slop(PHRASE_SLOP);
+                should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(pq), 0.5))));
+            }
+            Box::new(BooleanQuery::new(should))
+        };
+        let mut clauses = vec![(Occur::Must, matching)];
+        clauses.extend(filters);
+        let query = BooleanQuery::new(clauses);
+        let k = (want + 40).max(60);
+        let Ok((top, total)) =
+            searcher.search(&query, &(TopDocs::with_limit(k).order_by_score(), Count))
+        else {
+            return Found::default();
+        };
+        let total_weight: f32 = weights.values().sum::<f32>().max(1e-6);
+        let addrs: Vec<DocAddress> = top.iter().map(|(_, a)| *a).collect();
+        let held = stems_held(&searcher, f.text, &stems, &addrs);
+        let mut hits: Vec<Hit> = top
+            .into_iter()
+            .zip(held)
+            .filter_map(|((score, addr), present)| {
+                Some((self.hit(&searcher, addr, score)?, present))
+            })
+            .map(|(mut h, present)| {
+                if !stems.is_empty() {
+                    let covered: f32 = weights
+                        .iter()
+                        .filter(|(s, _)| present.contains(String::as_str(s)))
+                        .map(|(_, w)| w)
+                        .sum();
+                    h.score *= 0.5 + covered / total_weight;
+                } else {
+                    // No words to rank by: a speaker's or a document's passages in order.
+                    h.score = 1.0 / (1.0 + h.passage as f32);
+                }
+                h
+            })
+            .collect();
+        hits.sort_by(|a, b| {
+            b.score
+                .partial_cmp(&a.score)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| (&a.doc_id, a.passage).cmp(&(&b.doc_id, b.passage)))
+        });
+        Found {
+            total,
+            hits,
+            weights,
+            pairs,
+        }
+    }
+
+    pub(super) fn hit(&self, searcher: &Searcher, addr: DocAddress, score: f32) -> Option<Hit> {
+        let d: TantivyDocument = searcher.doc(addr).ok()?;
+        let f = self.ix.fields;
+        let text_of = |field| {
+            d.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        Some(Hit {
+            doc_id: text_of(f.doc_id)?,
+            passage: d.get_first(f.passage).and_then(|v| v.as_u64()).unwrap_or(0) as u32,
+            speaker: text_of(f.speaker),
+            label: text_of(f.label),
+            text: text_of(f.text).unwrap_or_default(),
+            score,
+        })
+    }
+
+    fn quote(&self, h: Hit, weights: &HashMap<String, f32>, pairs: &[(String, String)]) -> Quote {
+        let ex = excerpt::excerpt(&h.text, weights, pairs, self.opts.quote_max_chars);
+        let rec = self.record(&h.doc_id);
+        Quote {
+            title: rec.map(|r| r.meta.title.clone()).unwrap_or_default(),
+            date: rec.and_then(|r| r.meta.date.clone()),
+            url: rec
+                .map(|r| r.meta.canonical_url.clone())
+                .unwrap_or_default(),
+            doc_id: h.doc_id,
+            passage: h.passage,
+            speaker: h.speaker,
+            label: h.label,
+            text: h.text,
+            quote: ex.quote,
+            highlights: ex.highlights,
+            score: (h.score * 1000.0).round() / 1000.0,
+        }
+    }
+
+    fn speaker_suggestions(&self, typed: &str) -> Vec<String> {
+        let mut names = self.suggest_speakers(typed, 5);
+        if names.is_empty() {
+            names = self.suggest_speakers("", 5);
+        }
+        names.into_iter().map(|n| format!("speaker: {n}")).collect()
+    }
+
+    fn nothing_found_suggestions(&self, s: &Searched) -> Vec<String> {
+        let mut out = Vec::new();
+        if s.terms.is_empty() {
+            out.push("ask about a subject, e.g. what someone said about a topic".to_string());
+        } else if s.terms.len() > 3 {
+            out.push("try fewer or more common words".to_string());
+        }
+        if !s.speakers.is_empty() || s.doc_id.is_some() || s.date.is_some() {
+            out.push("try without the speaker, document or date restriction".to_string());
+        }
+        out.extend(
+            self.example_questions(2)
+                .into_iter()
+                .map(|q| format!("e.g. \"{q}\"")),
+        );
+        out
+    }
+}
+
+/// A search to run.
+struct Plan {
+    terms: Vec<String>,
+    /// Per term: part of the question's topic (weighs more, when the question also has other words).
+    focus: Vec<bool>,
+    adjacent: Vec<(usize, usize)>,
+    speakers: Vec<usize>,
+    docs: Option<Vec<String>>,
+}
+
+#[derive(Default)]
+struct Found {
+    total: usize,
+    hits: Vec<Hit>,
+    weights: HashMap<String, f32>,
+    pairs: Vec<(String, String)>,
+}
+
+pub(super) struct Hit {
+    pub(super) doc_id: String,
+    pub(super) passage: u32,
+    pub(super) speaker: Option<String>,
+    pub(super) label: Option<String>,
+    pub(super) text: String,
+    pub(super) score: f32,
+}
+
+/// Does a question's date name this document (its date, or its meeting's date)?
+fn date_matches(d: &PartialDate, r: &DocRecord) -> bool {
+    r.meta.date.as_deref().is_some_and(|iso| d.matches_iso(iso))
+        || r.meta
+            .meeting
+            .as_deref()
+            .and_then(meeting_date)
+            .is_some_and(|m| d.matches_iso(&m.to_string()))
+}
+
+/// The date at the start of a meeting line (`8 June 1962, 5:00 p.m.`).
+fn meeting_date(line: &str) -> Option<PartialDate> {
+    let words: Vec<&str> = line
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    PartialDate::parse_words(&words)
+        .map(|(d, _)| d)
+        .filter(|d| d.year.is_some())
+}
+
+pub(super) fn in_date_range(
+    iso: Option<&str>,
+    from: Option<PartialDate>,
+    to: Option<PartialDate>,
+) -> bool {
+    let Some(iso) = iso else {
+        return from.is_none() && to.is_none();
+    };
+    let key = |d: PartialDate, end: bool| -> String {
+        format!(
+            "{:04}-{:02}-{:02}",
+            d.year.unwrap_or(if end { 9999 } else { 0 }),
+            d.month.unwrap_or(if end { 12 } else { 1 }),
+            d.day.unwrap_or(if end { 31 } else { 1 })
+        )
+    };
+    let Some(doc) = PartialDate::parse(iso) else {
+        return false;
+    };
+    let (lo, hi) = (key(doc, false), key(doc, true));
+    from.is_none_or(|f| hi >= key(f, false)) && to.is_none_or(|t| lo <= key(t, true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_ranges() {
+        let p = |s: &str| PartialDate::parse(s);
+        assert!(in_date_range(Some("1962-06-08"), p("June 1962"), None));
+        assert!(!in_date_range(Some("1962-04-29"), p("June 1962"), None));
+        assert!(in_date_range(Some("1962-04-29"), None, p("1962-05")));
+        assert_eq!(
+            meeting_date("8 June 1962, 5:00 p.m.").unwrap().to_string(),
+            "1962-06-08"
+        );
+    }
+}
+
+/// The query stems each candidate passage holds, read from the index's postings. The index was
+/// made from the same text by the same analyzer, so this is the set that re-tokenising the stored
+/// text would give, without decompressing and stemming every candidate.
+fn stems_held<'a>(
+    searcher: &Searcher,
+    field: Field,
+    stems: &'a [String],
+    addrs: &[DocAddress],
+) -> Vec<HashSet<&'a str>> {
+    let mut out = vec![HashSet::new(); addrs.len()];
+    let mut order: Vec<usize> = (0..addrs.len()).collect();
+    order.sort_by_key(|&i| (addrs[i].segment_ord, addrs[i].doc_id));
+    for group in order.chunk_by(|&a, &b| addrs[a].segment_ord == addrs[b].segment_ord) {
+        let seg = searcher.segment_reader(addrs[group[0]].segment_ord);
+        let Ok(inv) = seg.inverted_index(field) else {
+            continue;
+        };
+        for s in stems {
+            let term = Term::from_field_text(field, s);
+            let Ok(Some(mut postings)) = inv.read_postings(&term, IndexRecordOption::Basic) else {
+                continue;
+            };
+            // Candidates in ascending doc order: each seek only moves forward.
+            for &i in group {
+                let d = addrs[i].doc_id;
+                if postings.doc() <= d && postings.seek(d) == d {
+                    out[i].insert(s.as_str());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A filter matching documents with any of `terms`, each match scoring 1 like a `TermSetQuery`
+/// (whose single-term case adds its constant score), without building an FST for one term.
+fn any_term(terms: Vec<Term>) -> Box<dyn Query> {
+    if let [t] = &terms[..] {
+        Box::new(ConstScoreQuery::new(
+            Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic)),
+            1.0,
+        ))
+    } else {
+        Box::new(TermSetQuery::new(terms))
+    }
+}
