@@ -288,7 +288,7 @@ pub fn generate(
                 ));
             }
             written += 1;
-            if written % every == 0 {
+            if written.is_multiple_of(every) {
                 turns_seen.push((p.full(), p.surname.clone(), text));
             }
         }
@@ -299,7 +299,7 @@ pub fn generate(
         bytes += doc.len() as u64;
         doc_ids.push(id.to_string());
         documents += 1;
-        if documents % 200 == 0 {
+        if documents.is_multiple_of(200) {
             tick(written);
         }
     }

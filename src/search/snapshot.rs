@@ -516,23 +516,6 @@ pub(super) fn in_date_range(
     from.is_none_or(|f| hi >= key(f, false)) && to.is_none_or(|t| lo <= key(t, true))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn date_ranges() {
-        let p = |s: &str| PartialDate::parse(s);
-        assert!(in_date_range(Some("1962-06-08"), p("June 1962"), None));
-        assert!(!in_date_range(Some("1962-04-29"), p("June 1962"), None));
-        assert!(in_date_range(Some("1962-04-29"), None, p("1962-05")));
-        assert_eq!(
-            meeting_date("8 June 1962, 5:00 p.m.").unwrap().to_string(),
-            "1962-06-08"
-        );
-    }
-}
-
 /// The query stems each candidate passage holds, read from the index's postings. The index was
 /// made from the same text by the same analyzer, so this is the set that re-tokenising the stored
 /// text would give, without decompressing and stemming every candidate.
@@ -577,5 +560,22 @@ fn any_term(terms: Vec<Term>) -> Box<dyn Query> {
         ))
     } else {
         Box::new(TermSetQuery::new(terms))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_ranges() {
+        let p = |s: &str| PartialDate::parse(s);
+        assert!(in_date_range(Some("1962-06-08"), p("June 1962"), None));
+        assert!(!in_date_range(Some("1962-04-29"), p("June 1962"), None));
+        assert!(in_date_range(Some("1962-04-29"), None, p("1962-05")));
+        assert_eq!(
+            meeting_date("8 June 1962, 5:00 p.m.").unwrap().to_string(),
+            "1962-06-08"
+        );
     }
 }
