@@ -91,6 +91,13 @@ pub enum Command {
     },
     /// Run the Discord bot over the gateway (token from DISCORD_TOKEN) until SIGINT/SIGTERM.
     Serve,
+    /// Answer interactions over HTTP (Discord's interactions endpoint URL; public key from
+    /// DISCORD_PUBLIC_KEY) until SIGINT/SIGTERM.
+    ServeHttp {
+        /// Address to listen on (default from settings: http.listen, 0.0.0.0:8080).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+    },
     /// Register the slash commands with Discord: in one guild (instant) or globally.
     #[command(group(clap::ArgGroup::new("scope").required(true).args(["guild", "global"])))]
     Register {
@@ -253,6 +260,9 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Serve => crate::discord::cli::serve(&s, || open_engine(&s)),
+        Command::ServeHttp { listen } => {
+            crate::discord::cli::serve_http(&s, listen, || open_engine(&s))
+        }
         Command::Register {
             guild,
             global: _,

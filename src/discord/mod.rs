@@ -31,6 +31,7 @@ pub mod dispatch;
 pub mod error;
 pub mod gateway;
 pub mod handlers;
+pub mod http;
 pub mod limits;
 pub mod paging;
 pub mod ratelimit;
