@@ -129,8 +129,10 @@ fn ask_body() -> Vec<u8> {
         .into_bytes()
 }
 
+type Headers = Vec<(&'static str, String)>;
+
 /// Headers for `body` signed by `keys` at `ts`.
-fn signed(keys: &Keys, ts: &str, body: &[u8]) -> Vec<(&'static str, String)> {
+fn signed(keys: &Keys, ts: &str, body: &[u8]) -> Headers {
     vec![
         ("X-Signature-Ed25519", keys.sign(ts, body)),
         ("X-Signature-Timestamp", ts.to_string()),
@@ -152,7 +154,7 @@ async fn unsigned_and_badly_signed_requests_are_refused_with_401() {
     let stale = (ts.parse::<u64>().unwrap() - 301).to_string();
     let future = (ts.parse::<u64>().unwrap() + 301).to_string();
     let sig = |h: &[(&str, String)]| h[0].1.clone();
-    let cases: Vec<(&str, Vec<u8>, Vec<(&str, String)>)> = vec![
+    let cases: Vec<(&str, Vec<u8>, Headers)> = vec![
         ("no headers", body.clone(), vec![]),
         (
             "no signature",
