@@ -131,6 +131,7 @@ async fn run(a: Args) {
         app.addr,
         questions.len()
     );
+    let cpu_before = cpu_seconds();
     let started = Instant::now();
     let deadline = started + a.duration;
     let mut workers = Vec::new();
@@ -227,6 +228,7 @@ async fn run(a: Args) {
         }
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu_before;
     all.latencies_us.sort_unstable();
     let pct = |p: f64| {
         let v = &all.latencies_us;
@@ -255,6 +257,12 @@ async fn run(a: Args) {
         pct(0.99),
         pct(1.0)
     );
+    println!(
+        "cpu                 {cpu:.1} s for server and client ({:.0} µs per request); {:.1} of {} cores",
+        cpu * 1e6 / total.max(1) as f64,
+        cpu / elapsed,
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
     println!("errors              {}", all.errors);
     println!(
         "bad signatures      {} sent, {} refused with 401, {} accepted",
@@ -279,4 +287,17 @@ fn answered(body: &str) -> Result<(), String> {
     } else {
         Err(format!("not an answer with quotes: {body}"))
     }
+}
+
+/// CPU time (user + system) this process used so far, from /proc (Linux; 0 elsewhere).
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which is in parentheses): utime and stime are 14 and 15.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+        + f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    ticks / 100.0 // USER_HZ
 }
