@@ -192,7 +192,8 @@ fn sigkill_during_a_build_leaves_the_previous_index_serving() {
         .unwrap();
     }
     let mut child = archivist(big.path(), &data, &["index"]).spawn().unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    // Parsing 34 MB takes far longer than this: the kill lands mid-build.
+    std::thread::sleep(Duration::from_millis(150));
     let _ = child.kill(); // SIGKILL
     let _ = child.wait();
     assert_eq!(

@@ -66,11 +66,7 @@ pub fn press(
         Action::Context { doc, passage } => {
             let id = resolve(ctx, &doc)?;
             let card = ctx.engine.document(&id)?;
-            let all = ctx.engine.passages_of(&id)?;
-            let around: Vec<_> = all
-                .into_iter()
-                .filter(|p| p.passage + 1 >= passage && p.passage <= passage + 1)
-                .collect();
+            let around = ctx.engine.passages_around(&id, passage, 1)?;
             if around.is_empty() {
                 return Err(stale("ask"));
             }
@@ -131,10 +127,9 @@ fn resolve(ctx: &DispatchContext, r: &DocRef) -> Result<String, BotError> {
         DocRef::Id(id) => Ok(id.clone()),
         DocRef::Hash(_) => ctx
             .engine
-            .suggest_documents("", usize::MAX)
+            .doc_ids()
             .into_iter()
-            .find(|d| r.names(&d.doc_id))
-            .map(|d| d.doc_id)
+            .find(|id| r.names(id))
             .ok_or_else(gone),
     }
 }

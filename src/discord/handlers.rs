@@ -68,8 +68,7 @@ impl Invocation<'_> {
             CommandDataOptionValue::Autocomplete { value, .. } => value,
             _ => return None,
         };
-        let visible: String = raw.chars().filter(|c| !invisible(*c)).collect();
-        let folded = visible.split_whitespace().collect::<Vec<_>>().join(" ");
+        let folded = crate::search::question::clean_text(raw);
         (!folded.is_empty()).then_some(folded)
     }
 
@@ -98,14 +97,6 @@ impl Invocation<'_> {
         self.str(name)
             .ok_or_else(|| BotError::user(format!("Please fill in the `{name}` option.")))
     }
-}
-
-/// Zero-width, direction-override and control characters: invisible, and they would not survive
-/// the trip through a rendered message.
-fn invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{AD}')
-        || c.is_control()
 }
 
 /// The document a user named, or a user error with the closest ids and titles.

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery, TermSetQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
@@ -18,13 +18,7 @@ use crate::index::DocRecord;
 impl Snapshot {
     /// A document's card, or the closest ids and titles.
     pub fn document(&self, id: &str) -> Result<DocCard, NotFound> {
-        let id = id.trim();
-        let Some(r) = self.record(id) else {
-            return Err(NotFound {
-                what: id.chars().take(100).collect(),
-                suggestions: self.suggest_documents(id, 3),
-            });
-        };
+        let r = self.find(id)?;
         let m = &r.meta;
         Ok(DocCard {
             doc_id: m.id.clone(),
@@ -57,50 +51,63 @@ impl Snapshot {
 
     /// One passage in full.
     pub fn passage(&self, doc_id: &str, n: u32) -> Result<PassageView, NotFound> {
-        let doc_id = doc_id.trim();
-        let Some(r) = self.record(doc_id) else {
-            return Err(NotFound {
-                what: doc_id.chars().take(100).collect(),
-                suggestions: self.suggest_documents(doc_id, 3),
-            });
-        };
+        let r = self.find(doc_id)?;
+        self.views(r, Some((n, n)))
+            .into_iter()
+            .next()
+            .ok_or_else(|| NotFound {
+                what: format!("{}#{n}", r.meta.id),
+                suggestions: vec![self.brief(r)],
+            })
+    }
+
+    /// The document with this id, or [`NotFound`] with the closest ids and titles.
+    fn find(&self, id: &str) -> Result<&DocRecord, NotFound> {
+        let id = id.trim();
+        self.record(id).ok_or_else(|| NotFound {
+            what: id.chars().take(100).collect(),
+            suggestions: self.suggest_documents(id, 3),
+        })
+    }
+
+    /// The passages of a document numbered within `range` (all without one), in order.
+    fn views(&self, r: &DocRecord, range: Option<(u32, u32)>) -> Vec<PassageView> {
         let f = self.ix.fields;
-        let q = BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.doc_id, doc_id),
-                    IndexRecordOption::Basic,
-                )) as Box<dyn Query>,
-            ),
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_u64(f.passage, u64::from(n)),
-                    IndexRecordOption::Basic,
-                )),
-            ),
-        ]);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.doc_id, &r.meta.id),
+                IndexRecordOption::Basic,
+            )),
+        )];
+        let (lo, hi) = range.unwrap_or((0, r.passages.saturating_sub(1)));
+        if range.is_some() {
+            let numbers =
+                (lo..=hi.min(r.passages)).map(|i| Term::from_field_u64(f.passage, u64::from(i)));
+            clauses.push((Occur::Must, Box::new(TermSetQuery::new(numbers))));
+        }
+        let want = (hi.saturating_sub(lo) as usize + 1).min(r.passages.max(1) as usize);
         let searcher = self.searcher();
-        let hit = searcher
-            .search(&q, &TopDocs::with_limit(1).order_by_score())
-            .ok()
-            .and_then(|v| v.into_iter().next())
-            .and_then(|(s, a)| self.hit(&searcher, a, s));
-        match hit {
-            Some(h) => Ok(PassageView {
+        let top = searcher
+            .search(
+                &BooleanQuery::new(clauses),
+                &TopDocs::with_limit(want).order_by_score(),
+            )
+            .unwrap_or_default();
+        let mut out: Vec<PassageView> = top
+            .into_iter()
+            .filter_map(|(s, a)| self.hit(&searcher, a, s))
+            .map(|h| PassageView {
                 doc_id: h.doc_id,
                 passage: h.passage,
                 speaker: h.speaker,
                 label: h.label,
                 text: h.text,
                 of: r.passages,
-            }),
-            None => Err(NotFound {
-                what: format!("{doc_id}#{n}"),
-                suggestions: vec![self.brief(r)],
-            }),
-        }
+            })
+            .collect();
+        out.sort_by_key(|p| p.passage);
+        out
     }
 
     fn brief(&self, r: &DocRecord) -> DocBrief {
@@ -187,10 +194,7 @@ impl Snapshot {
     /// Speakers of one document, or of the whole corpus; most turns first.
     pub fn speakers(&self, doc: Option<&str>) -> Result<Vec<SpeakerSummary>, NotFound> {
         let records: Vec<&DocRecord> = match doc.map(str::trim).filter(|d| !d.is_empty()) {
-            Some(id) => vec![self.record(id).ok_or_else(|| NotFound {
-                what: id.chars().take(100).collect(),
-                suggestions: self.suggest_documents(id, 3),
-            })?],
+            Some(id) => vec![self.find(id)?],
             None => self.ix.catalog.documents.iter().collect(),
         };
         let mut by_name: Vec<SpeakerSummary> = Vec::new();
@@ -231,36 +235,7 @@ impl Snapshot {
 
     /// All passages of a document in order (for reading and context).
     pub fn passages_of(&self, doc_id: &str) -> Result<Vec<PassageView>, NotFound> {
-        let r = self.record(doc_id.trim()).ok_or_else(|| NotFound {
-            what: doc_id.chars().take(100).collect(),
-            suggestions: self.suggest_documents(doc_id, 3),
-        })?;
-        let f = self.ix.fields;
-        let q = TermQuery::new(
-            Term::from_field_text(f.doc_id, &r.meta.id),
-            IndexRecordOption::Basic,
-        );
-        let searcher = self.searcher();
-        let top = searcher
-            .search(
-                &q,
-                &TopDocs::with_limit(r.passages.max(1) as usize).order_by_score(),
-            )
-            .unwrap_or_default();
-        let mut out: Vec<PassageView> = top
-            .into_iter()
-            .filter_map(|(s, a)| self.hit(&searcher, a, s))
-            .map(|h| PassageView {
-                doc_id: h.doc_id,
-                passage: h.passage,
-                speaker: h.speaker,
-                label: h.label,
-                text: h.text,
-                of: r.passages,
-            })
-            .collect();
-        out.sort_by_key(|p| p.passage);
-        Ok(out)
+        Ok(self.views(self.find(doc_id)?, None))
     }
 
     /// What the corpus holds.
@@ -284,20 +259,34 @@ impl Snapshot {
 
     /// The archive named by the documents' citations (most common), for footers.
     pub fn archive_name(&self) -> Option<String> {
-        let mut counts: HashMap<&str, usize> = HashMap::new();
-        for d in &self.ix.catalog.documents {
-            if let Some(a) = &d.meta.archive {
-                *counts.entry(a.as_str()).or_default() += 1;
-            }
-        }
-        counts
-            .into_iter()
-            .max_by_key(|(a, n)| (*n, std::cmp::Reverse(*a)))
-            .map(|(a, _)| a.to_string())
+        self.archive.clone()
+    }
+
+    /// The ids of every document, in corpus order.
+    pub fn doc_ids(&self) -> Vec<String> {
+        self.ix
+            .catalog
+            .documents
+            .iter()
+            .map(|d| d.meta.id.clone())
+            .collect()
+    }
+
+    /// Passage `n` of a document with up to `k` passages either side, in order.
+    pub fn passages_around(
+        &self,
+        doc_id: &str,
+        n: u32,
+        k: u32,
+    ) -> Result<Vec<PassageView>, NotFound> {
+        Ok(self.views(
+            self.find(doc_id)?,
+            Some((n.saturating_sub(k), n.saturating_add(k))),
+        ))
     }
 
     /// Questions that work on this corpus (each checked to find something), for help texts:
-    /// "what did <speaker> say about <a word they use often>".
+    /// `what did <speaker> say about <a word they use often>`.
     pub fn example_questions(&self, n: usize) -> Vec<String> {
         let mut out = Vec::new();
         let speakers = self.speakers(None).unwrap_or_default();

@@ -224,6 +224,21 @@ impl Engine {
         self.snapshot().archive_name()
     }
 
+    /// The ids of every document, in corpus order.
+    pub fn doc_ids(&self) -> Vec<String> {
+        self.snapshot().doc_ids()
+    }
+
+    /// Passage `n` of a document with up to `k` passages either side, in order.
+    pub fn passages_around(
+        &self,
+        doc_id: &str,
+        n: u32,
+        k: u32,
+    ) -> Result<Vec<PassageView>, NotFound> {
+        self.snapshot().passages_around(doc_id, n, k)
+    }
+
     /// Questions that work on this corpus, for help texts.
     pub fn example_questions(&self, n: usize) -> Vec<String> {
         self.snapshot().example_questions(n)

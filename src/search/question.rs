@@ -351,16 +351,18 @@ fn is_invisible(c: char) -> bool {
         || (c.is_control() && c != '\n' && c != '\t')
 }
 
-/// The question as it will be echoed: invisible characters removed, whitespace folded, at most
-/// `max_chars` characters.
+/// Text as a user typed it, made safe to echo and match: invisible characters (zero-width,
+/// direction overrides, controls) removed and whitespace folded to single spaces.
+pub fn clean_text(s: &str) -> String {
+    let visible: String = s.chars().filter(|c| !is_invisible(*c)).collect();
+    visible.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The question as it will be echoed: [`clean_text`], at most `max_chars` characters.
 pub fn clean_question(q: &str, max_chars: usize) -> String {
-    let cleaned: String = q
-        .chars()
-        .filter(|c| !is_invisible(*c))
-        .take(max_chars.saturating_mul(2))
-        .collect();
-    let folded = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
-    folded.chars().take(max_chars).collect()
+    // Cap before cleaning too, so a megabyte of input costs no more than a page.
+    let head: String = q.chars().take(max_chars.saturating_mul(4)).collect();
+    clean_text(&head).chars().take(max_chars).collect()
 }
 
 /// A word of the question with its place.
@@ -480,7 +482,7 @@ impl Lexicon {
 pub struct Understood {
     /// Content words, in question order (original spelling).
     pub terms: Vec<String>,
-    /// Whether each term is in the question's topic ("… about <topic>"), which weighs more than
+    /// Whether each term is in the question's topic (`… about <topic>`), which weighs more than
     /// the words that frame it.
     pub focus: Vec<bool>,
     /// Pairs of terms adjacent in the question (indexes into `terms`), for phrase boosts.

@@ -27,9 +27,11 @@ pub struct Snapshot {
     pub(super) lexicon: Lexicon,
     pub(super) by_id: HashMap<String, usize>,
     pub(super) opts: EngineOptions,
+    /// The archive the citations name most often, read once.
+    pub(super) archive: Option<String>,
 }
 
-/// Weight of the question's topic words ("… about <topic>") against the words framing it.
+/// Weight of the question's topic words (`… about <topic>`) against the words framing it.
 const FOCUS_BOOST: f32 = 1.5;
 /// Words adjacent in the question count as a phrase up to this many words apart in a passage.
 const PHRASE_SLOP: u32 = 2;
@@ -47,9 +49,20 @@ impl Snapshot {
                 lexicon.add(&s.name, &s.labels);
             }
         }
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for d in &ix.catalog.documents {
+            if let Some(a) = &d.meta.archive {
+                *counts.entry(a.as_str()).or_default() += 1;
+            }
+        }
+        let archive = counts
+            .into_iter()
+            .max_by_key(|(a, n)| (*n, std::cmp::Reverse(*a)))
+            .map(|(a, _)| a.to_string());
         Snapshot {
             ix,
             lexicon,
+            archive,
             by_id,
             opts,
         }
