@@ -268,3 +268,87 @@ async fn other_routes_and_methods_are_not_found() {
     assert_eq!(app.get("/interactions").await.status, 405);
     assert_eq!(app.get("/").await.status, 404);
 }
+
+#[tokio::test]
+async fn the_server_stops_listening_when_told() {
+    let keys = Keys::random();
+    let app = archivist::discord::http::router(
+        dispatch_context(engine(), 1_000_000),
+        archivist::discord::http::verifier(&keys.public_hex()).unwrap(),
+        default_config(),
+        std::sync::Arc::new(serenity::all::Http::new("")),
+    );
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (addr, server) =
+        archivist::discord::http::spawn("127.0.0.1:0".parse().unwrap(), app, async {
+            let _ = stopped.await;
+        })
+        .await
+        .unwrap();
+    let health = reqwest::get(format!("http://{addr}/healthz"))
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), server)
+        .await
+        .expect("stopped within 10 s")
+        .unwrap()
+        .unwrap();
+    assert!(
+        reqwest::get(format!("http://{addr}/healthz"))
+            .await
+            .is_err(),
+        "no longer listening"
+    );
+}
+
+/// `archivist serve-http` as a process: serves, and exits 0 on SIGTERM.
+#[cfg(unix)]
+#[test]
+fn serve_http_runs_and_exits_cleanly_on_sigterm() {
+    use std::process::{Command, Stdio};
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let data = tempfile::tempdir().unwrap();
+    let keys = Keys::random();
+    let child = Command::new(env!("CARGO_BIN_EXE_archivist"))
+        .args(["--corpus", "seeds", "--data"])
+        .arg(data.path())
+        .args(["serve-http", "--listen", &format!("127.0.0.1:{port}")])
+        .env("DISCORD_PUBLIC_KEY", keys.public_hex())
+        .env("ARCHIVIST__CORPUS__WATCH_SECS", "0")
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let healthy = rt.block_on(async {
+        for _ in 0..300 {
+            if let Ok(r) = reqwest::get(format!("http://127.0.0.1:{port}/healthz")).await {
+                return r.status().as_u16();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        0
+    });
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(healthy, 200, "{log}");
+    assert_eq!(out.status.code(), Some(0), "{log}");
+    assert!(
+        log.contains("serving Discord interactions over HTTP"),
+        "{log}"
+    );
+    assert!(log.contains("shutting down"), "{log}");
+    assert!(!log.contains(&keys.public_hex()), "the key is never logged");
+}

@@ -97,7 +97,11 @@ pub fn serve_http(
             passages = stats.passages,
             "serving Discord interactions over HTTP"
         );
-        http::serve(listener, app, gateway::shutdown_signal()).await?;
+        let shutdown = async {
+            gateway::shutdown_signal().await;
+            tracing::info!("shutting down: finishing the requests in flight");
+        };
+        http::serve(listener, app, shutdown).await?;
         tracing::info!("stopped");
         anyhow::Ok(())
     })?;
