@@ -55,6 +55,7 @@ fn args() -> Args {
 #[derive(Default)]
 struct Tally {
     latencies_us: Vec<u32>,
+    bad_latencies_us: Vec<u32>,
     ok: u64,
     errors: u64,
     bad_sent: u64,
@@ -185,6 +186,7 @@ async fn run(a: Args) {
                 let us = sent.elapsed().as_micros().min(u32::MAX as u128) as u32;
                 if bad {
                     t.bad_sent += 1;
+                    t.bad_latencies_us.push(us);
                     match r {
                         Ok((401, _)) => t.bad_refused += 1,
                         Ok((s, _)) if (200..300).contains(&s) => t.bad_accepted += 1,
@@ -218,6 +220,7 @@ async fn run(a: Args) {
     for w in workers {
         let t = w.await.unwrap();
         all.latencies_us.extend(t.latencies_us);
+        all.bad_latencies_us.extend(t.bad_latencies_us);
         all.ok += t.ok;
         all.errors += t.errors;
         all.bad_sent += t.bad_sent;
@@ -230,13 +233,14 @@ async fn run(a: Args) {
     let elapsed = started.elapsed().as_secs_f64();
     let cpu = cpu_seconds() - cpu_before;
     all.latencies_us.sort_unstable();
-    let pct = |p: f64| {
-        let v = &all.latencies_us;
+    all.bad_latencies_us.sort_unstable();
+    let pct_of = |v: &[u32], p: f64| {
         if v.is_empty() {
             return 0.0;
         }
         v[((v.len() as f64 * p).ceil() as usize).clamp(1, v.len()) - 1] as f64 / 1000.0
     };
+    let pct = |p: f64| pct_of(&all.latencies_us, p);
     let total = all.latencies_us.len() as u64 + all.bad_sent;
     println!("duration            {elapsed:.1} s");
     println!("concurrency         {}", a.concurrency);
@@ -267,6 +271,11 @@ async fn run(a: Args) {
     println!(
         "bad signatures      {} sent, {} refused with 401, {} accepted",
         all.bad_sent, all.bad_refused, all.bad_accepted
+    );
+    println!(
+        "refusal latency ms  p50 {:.2}  p99 {:.2}",
+        pct_of(&all.bad_latencies_us, 0.50),
+        pct_of(&all.bad_latencies_us, 0.99)
     );
     if let Some(e) = all.first_error {
         println!("first error         {e}");
