@@ -91,6 +91,13 @@ pub enum Command {
     },
     /// Run the Discord bot over the gateway (token from DISCORD_TOKEN) until SIGINT/SIGTERM.
     Serve,
+    /// Answer interactions over HTTP (Discord's interactions endpoint URL; public key from
+    /// DISCORD_PUBLIC_KEY) until SIGINT/SIGTERM.
+    ServeHttp {
+        /// Address to listen on (default from settings: http.listen, 0.0.0.0:8080).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+    },
     /// Register the slash commands with Discord: in one guild (instant) or globally.
     #[command(group(clap::ArgGroup::new("scope").required(true).args(["guild", "global"])))]
     Register {
@@ -122,6 +129,12 @@ pub enum Command {
     },
     /// Benchmark on synthetic corpora against raw tantivy and SQLite FTS5 (see BENCHMARKS.md).
     Bench(crate::bench::BenchArgs),
+    /// Check that a running `serve-http` answers `GET /healthz` (exit 0) — for container health checks.
+    Healthcheck {
+        /// Address of the server.
+        #[arg(default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
 }
 
 /// Settings with the command line's overrides applied.
@@ -258,6 +271,9 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Serve => crate::discord::cli::serve(&s, || open_engine(&s)),
+        Command::ServeHttp { listen } => {
+            crate::discord::cli::serve_http(&s, listen, || open_engine(&s))
+        }
         Command::Register {
             guild,
             global: _,
@@ -286,6 +302,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
+        Command::Healthcheck { addr } => Ok(healthcheck(&addr)),
         Command::Eval {
             file,
             json,
@@ -362,6 +379,40 @@ impl<'a> From<&'a Answer> for AskJson<'a> {
             results: &a.results,
             searched: &a.searched,
             suggestions: &a.suggestions,
+        }
+    }
+}
+
+/// `GET /healthz` over plain HTTP/1.0 with a short timeout; 0 when it answers 200, else 1.
+fn healthcheck(addr: &str) -> i32 {
+    use std::io::{Read, Write};
+    use std::net::ToSocketAddrs;
+    let timeout = std::time::Duration::from_secs(3);
+    let status = (|| -> std::io::Result<String> {
+        let sa = addr
+            .to_socket_addrs()?
+            .next()
+            .ok_or_else(|| std::io::Error::other("no address"))?;
+        let mut s = std::net::TcpStream::connect_timeout(&sa, timeout)?;
+        s.set_read_timeout(Some(timeout))?;
+        s.write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
+        let mut head = [0u8; 64];
+        let n = s.read(&mut head)?;
+        Ok(String::from_utf8_lossy(&head[..n]).into_owned())
+    })();
+    match status {
+        Ok(line)
+            if line.starts_with("HTTP/1.") && line.split_whitespace().nth(1) == Some("200") =>
+        {
+            0
+        }
+        Ok(line) => {
+            eprintln!("unhealthy: {}", line.lines().next().unwrap_or(""));
+            1
+        }
+        Err(e) => {
+            eprintln!("unhealthy: cannot reach {addr}: {e}");
+            1
         }
     }
 }

@@ -6,7 +6,10 @@ use clap::Parser;
 fn main() {
     let cli = archivist::cli::Cli::parse();
     // The bot logs one line per interaction; other commands only warnings.
-    let serving = matches!(cli.command, archivist::cli::Command::Serve);
+    let serving = matches!(
+        cli.command,
+        archivist::cli::Command::Serve | archivist::cli::Command::ServeHttp { .. }
+    );
     init_logging(if serving { "info" } else { "warn" });
     let code = match archivist::cli::run(cli) {
         Ok(code) => code,
@@ -19,7 +22,7 @@ fn main() {
 }
 
 /// Logs go to stderr; `RUST_LOG` overrides the default level (`warn` for the CLI, so a
-/// person sees warnings about skipped files and nothing else; `info` for `serve`).
+/// person sees warnings about skipped files and nothing else; `info` for `serve` and `serve-http`).
 fn init_logging(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));

@@ -1,4 +1,5 @@
-//! The Discord subcommands of `archivist`: `serve` (gateway bot), `register` (upload the command
+//! The Discord subcommands of `archivist`: `serve` (gateway bot), `serve-http` (interactions
+//! endpoint), `register` (upload the command
 //! table), `commands` (print it) and `interact` (one interaction JSON on stdin → the response
 //! JSON on stdout, offline, through the same dispatcher the bot uses).
 
@@ -15,6 +16,7 @@ use crate::settings::Settings;
 use super::commands::{registration_json, COMMANDS};
 use super::dispatch::{dispatch_json, DispatchContext};
 use super::gateway::{self, Scope};
+use super::http;
 
 /// The bot token from `DISCORD_TOKEN` (or the settings), or a clear error. Never logged.
 fn token(s: &Settings) -> Result<String> {
@@ -49,6 +51,59 @@ pub fn serve(s: &Settings, open: impl FnOnce() -> Result<Engine>) -> Result<i32>
     runtime()?.block_on(async move {
         tokio::spawn(rebuild_on_sighup(engine));
         gateway::serve(&token, ctx).await
+    })?;
+    Ok(0)
+}
+
+/// `archivist serve-http`: answers interactions posted to `/interactions` (Discord's
+/// interactions endpoint URL) until SIGINT/SIGTERM. Needs the application's public key
+/// (`DISCORD_PUBLIC_KEY`); the bot token is optional (answers after a deferral are sent with the
+/// interaction token).
+pub fn serve_http(
+    s: &Settings,
+    listen: Option<String>,
+    open: impl FnOnce() -> Result<Engine>,
+) -> Result<i32> {
+    let key = match &s.discord.public_key {
+        Some(k) => http::verifier(k.expose())?,
+        None => bail!(
+            "no Discord public key: set DISCORD_PUBLIC_KEY (or discord.public_key in config/local.toml)"
+        ),
+    };
+    let listen = listen.unwrap_or_else(|| s.http.listen.clone());
+    let addr: std::net::SocketAddr = listen.parse().with_context(|| {
+        format!("--listen must be an address like 0.0.0.0:8080, not {listen:?}")
+    })?;
+    let engine = Arc::new(open()?);
+    let _watcher = (s.corpus.watch_secs > 0)
+        .then(|| Watcher::spawn(engine.clone(), Duration::from_secs(s.corpus.watch_secs)));
+    let ctx = Arc::new(DispatchContext::new(engine.clone(), &s.discord));
+    let rest = Arc::new(serenity::all::Http::new(
+        s.discord.token.as_ref().map_or("", |t| t.expose().trim()),
+    ));
+    if s.discord.application_id != 0 {
+        rest.set_application_id(serenity::all::ApplicationId::new(s.discord.application_id));
+    }
+    let app = http::router(ctx, key, http::EndpointConfig::from_settings(&s.http), rest);
+    let stats = engine.stats();
+    runtime()?.block_on(async move {
+        tokio::spawn(rebuild_on_sighup(engine));
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        tracing::info!(
+            listen = %listener.local_addr()?,
+            documents = stats.documents,
+            passages = stats.passages,
+            "serving Discord interactions over HTTP"
+        );
+        let shutdown = async {
+            gateway::shutdown_signal().await;
+            tracing::info!("shutting down: finishing the requests in flight");
+        };
+        http::serve(listener, app, shutdown).await?;
+        tracing::info!("stopped");
+        anyhow::Ok(())
     })?;
     Ok(0)
 }

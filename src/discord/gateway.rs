@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use anyhow::{bail, Context as _, Result};
 use serenity::all::{
-    ApplicationId, Client, Context, EventHandler, GatewayIntents, GuildId, Http, Interaction,
-    InteractionId, Ready,
+    ApplicationId, ClientBuilder, Context, EventHandler, GatewayIntents, GuildId, Http,
+    Interaction, InteractionId, Ready,
 };
 use serenity::async_trait;
 
@@ -40,7 +40,7 @@ impl EventHandler for Handler {
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
-        if let Err(e) = respond(&ctx.http, self.ctx.clone(), interaction.clone()).await {
+        if let Err(e) = respond(ctx.http.clone(), self.ctx.clone(), interaction.clone()).await {
             tracing::error!(
                 interaction = %interaction.id(),
                 error = format!("{e:#}"),
@@ -63,14 +63,30 @@ pub trait Outbox: Sync {
     async fn delete_original(&self) -> Result<()>;
 }
 
-struct HttpOutbox<'a> {
-    http: &'a Http,
+/// Discord's REST API as the [`Outbox`] of one interaction (also used by the HTTP endpoint for
+/// what follows a deferral).
+pub struct RestOutbox {
+    http: Arc<Http>,
     id: InteractionId,
     token: String,
 }
 
+impl RestOutbox {
+    /// The outbox for `interaction`; sets the application id the webhook routes need.
+    pub fn new(http: Arc<Http>, interaction: &Interaction) -> RestOutbox {
+        if http.application_id().is_none() {
+            http.set_application_id(interaction.application_id());
+        }
+        RestOutbox {
+            http,
+            id: interaction.id(),
+            token: interaction.token().to_string(),
+        }
+    }
+}
+
 #[async_trait]
-impl Outbox for HttpOutbox<'_> {
+impl Outbox for RestOutbox {
     async fn respond(&self, r: &Response) -> Result<()> {
         self.http
             .create_interaction_response(self.id, &self.token, r, vec![])
@@ -100,12 +116,12 @@ impl Outbox for HttpOutbox<'_> {
 }
 
 /// Runs the dispatcher for one interaction and delivers its response, deferring if it is slow.
-async fn respond(http: &Http, dctx: Arc<DispatchContext>, interaction: Interaction) -> Result<()> {
-    let out = HttpOutbox {
-        http,
-        id: interaction.id(),
-        token: interaction.token().to_string(),
-    };
+async fn respond(
+    http: Arc<Http>,
+    dctx: Arc<DispatchContext>,
+    interaction: Interaction,
+) -> Result<()> {
+    let out = RestOutbox::new(http, &interaction);
     let defer = deferral(&interaction);
     deliver(&out, defer, DEFER_AFTER, move || {
         dispatch(&dctx, &interaction)
@@ -149,13 +165,23 @@ pub async fn deliver(
 
 /// Connects to the gateway and answers interactions until SIGINT or SIGTERM.
 pub async fn serve(token: &str, ctx: Arc<DispatchContext>) -> Result<()> {
-    let mut client = Client::builder(token, GatewayIntents::empty())
+    run(Http::new(token), ctx, shutdown_signal()).await
+}
+
+/// [`serve`] with the REST client given (e.g. `HttpBuilder::proxy` to a stand-in Discord, whose
+/// `GET /gateway` names the websocket to connect to) and stopping when `shutdown` resolves.
+pub async fn run(
+    http: Http,
+    ctx: Arc<DispatchContext>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let mut client = ClientBuilder::new_with_http(http, GatewayIntents::empty())
         .event_handler(Handler { ctx })
         .await
         .context("cannot create the Discord client")?;
     let shards = client.shard_manager.clone();
     tokio::spawn(async move {
-        shutdown_signal().await;
+        shutdown.await;
         tracing::info!("shutting down");
         shards.shutdown_all().await;
     });

@@ -17,6 +17,8 @@
 //! DISCORD_TOKEN=… archivist register --guild ID  # instant, for a test server
 //! DISCORD_TOKEN=… archivist register --global    # production (needs discord.application_id)
 //! DISCORD_TOKEN=… archivist serve                # gateway bot; SIGINT/SIGTERM stop it
+//! DISCORD_PUBLIC_KEY=… archivist serve-http --listen 0.0.0.0:8080
+//!                                                # interactions endpoint URL: POST /interactions
 //! archivist interact < interaction.json          # one interaction → response JSON, offline
 //! ```
 //! Limits: commands are rate limited per user (`discord.rate_limit_commands` per
@@ -31,6 +33,7 @@ pub mod dispatch;
 pub mod error;
 pub mod gateway;
 pub mod handlers;
+pub mod http;
 pub mod limits;
 pub mod paging;
 pub mod ratelimit;

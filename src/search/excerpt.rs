@@ -76,14 +76,21 @@ fn is_abbreviation(before: &str) -> bool {
 
 /// The analyzed words of a text: (byte start, byte end, stem).
 pub fn stems(text: &str) -> Vec<(usize, usize, String)> {
-    let mut a = analyzer();
-    let mut ts = a.token_stream(text);
-    let mut out = Vec::new();
-    while ts.advance() {
-        let t = ts.token();
-        out.push((t.offset_from, t.offset_to, t.text.clone()));
+    thread_local! {
+        // Building the analyzer (its stemmer) costs more than analysing a sentence: one per thread.
+        static ANALYZER: std::cell::RefCell<tantivy::tokenizer::TextAnalyzer> =
+            std::cell::RefCell::new(analyzer());
     }
-    out
+    ANALYZER.with(|a| {
+        let mut a = a.borrow_mut();
+        let mut ts = a.token_stream(text);
+        let mut out = Vec::new();
+        while ts.advance() {
+            let t = ts.token();
+            out.push((t.offset_from, t.offset_to, t.text.clone()));
+        }
+        out
+    })
 }
 
 /// A chosen excerpt.
