@@ -139,6 +139,9 @@ pub async fn deliver(
 ) -> Result<()> {
     let mut job = tokio::task::spawn_blocking(job);
     let early = match defer {
+        // No time allowed: always defer (a timeout of zero would still take an answer that
+        // happens to be ready, which makes the choice a race).
+        Some(d) if after.is_zero() => Err(d),
         Some(d) => tokio::time::timeout(after, &mut job).await.map_err(|_| d),
         None => Ok((&mut job).await),
     };
