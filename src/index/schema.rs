@@ -76,6 +76,15 @@ pub fn analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// [`analyzer`] without the stemmer: the words as the index sees them before stemming.
+pub fn word_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
 pub fn register_analyzers(index: &Index) {
     index.tokenizers().register(ANALYZER, analyzer());
 }
