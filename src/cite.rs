@@ -216,8 +216,8 @@ mod tests {
              Digital Archive. https://example.org/document/1"
         );
         assert_eq!(cite(&c, Style::Document), cite(&c, Style::Chicago));
-        assert!(cite_passage(&c, Style::Apa, 4, Some("Ji Pengfei"))
-            .ends_with("Passage 4 (Ji Pengfei)."));
+        assert!(cite_passage(&c, Style::Apa, 4, Some("Li Weiming"))
+            .ends_with("Passage 4 (Li Weiming)."));
         assert_eq!(format_date(None, Style::Apa), "n.d.");
         assert_eq!(format_date(Some("1962-09"), Style::Mla), "Sept. 1962");
         assert_eq!(Style::parse("MLA"), Some(Style::Mla));

@@ -187,7 +187,7 @@ mod tests {
                 check: 0,
             },
             Action::Context {
-                doc: DocRef::of("121676"),
+                doc: DocRef::of("555123"),
                 passage: 14,
             },
             Action::ReadOpen {

@@ -124,7 +124,7 @@ mod tests {
         ] {
             let q = AskQuery {
                 question,
-                speaker: Some("Ji_Pengfei".into()),
+                speaker: Some("Li_Weiming".into()),
                 doc: None,
                 from: Some("1962-06".into()),
                 to: None,
