@@ -3,6 +3,7 @@
 //! Discord layer and the CLI both use it.
 
 use crate::answer::DocCard;
+use crate::corpus::date::MONTHS;
 
 /// A citation style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,20 +48,6 @@ impl Style {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 const MLA_MONTHS: [&str; 12] = [
     "Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.",
 ];

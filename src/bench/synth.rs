@@ -6,6 +6,7 @@
 //! the seeds' own sentences; ids, dates, titles, reference numbers and speaker names are generated
 //! from a seeded pseudo-random stream, so the same size always gives the same corpus byte for byte.
 
+use crate::corpus::date::MONTHS;
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::Path;
@@ -70,20 +71,6 @@ const MEETINGS: &[&str] = &[
     "Record of Conversation between",
     "Memorandum of Conversation between",
     "Minutes of the Talks between",
-];
-const MONTHS: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
 ];
 const VENUES: &[&str] = &[
     "Meeting Room, Ministry of Foreign Affairs",

@@ -11,19 +11,20 @@ pub struct PartialDate {
     pub day: Option<u8>,
 }
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
+/// Month names as written in English dates, January first.
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// The month a word names (`June`, `jun`, `Sept.`), 1-based.
@@ -34,9 +35,8 @@ pub fn month_number(word: &str) -> Option<u8> {
     }
     MONTHS
         .iter()
-        .position(|m| {
-            *m == w || (w.len() >= 3 && m.starts_with(&w) && (w.len() == 3 || w == "sept"))
-        })
+        .map(|m| m.to_ascii_lowercase())
+        .position(|m| m == w || (m.starts_with(&w) && (w.len() == 3 || w == "sept")))
         .map(|i| i as u8 + 1)
 }
 
