@@ -27,6 +27,14 @@ impl Style {
         }
     }
 
+    /// The same width without colour.
+    fn plain(self) -> Style {
+        Style {
+            color: false,
+            ..self
+        }
+    }
+
     fn bold(&self, s: &str) -> String {
         if self.color {
             format!("\x1b[1m{s}\x1b[0m")
@@ -172,16 +180,7 @@ pub fn render_answer(
                 .unwrap_or_default(),
             q.passage
         );
-        let wrapped = wrap(
-            &heading,
-            style.width,
-            "",
-            &[],
-            Style {
-                color: false,
-                ..style
-            },
-        );
+        let wrapped = wrap(&heading, style.width, "", &[], style.plain());
         match wrapped.strip_prefix(&lead) {
             Some(rest) => writeln!(out, "{}{rest}", style.bold(&lead)),
             None => writeln!(out, "{wrapped}"),
@@ -247,16 +246,7 @@ pub fn render_card(c: &DocCard, style: Style) -> String {
     let _ = writeln!(
         out,
         "{}",
-        wrap(
-            &c.title,
-            style.width,
-            "",
-            &[],
-            Style {
-                color: false,
-                ..style
-            }
-        )
+        wrap(&c.title, style.width, "", &[], style.plain())
     );
     let _ = writeln!(
         out,

@@ -8,9 +8,9 @@ use anyhow::{Context, Result};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{IndexReader, Searcher, TantivyDocument, Term};
 
-use crate::index::schema::{self, Fields};
+use crate::index::{self, schema::Fields};
 use crate::search::excerpt::stems;
 
 /// The index in service under `data_dir`, opened read-only.
@@ -21,22 +21,13 @@ pub struct Raw {
 
 impl Raw {
     pub fn open(data_dir: &Path) -> Result<Raw> {
-        #[derive(serde::Deserialize)]
-        struct Current {
-            dir: String,
-        }
-        let cur: Current = serde_json::from_slice(
-            &std::fs::read(data_dir.join("CURRENT"))
-                .with_context(|| format!("no index in {} (CURRENT missing)", data_dir.display()))?,
-        )?;
-        let index = tantivy::Index::open_in_dir(data_dir.join(cur.dir))?;
-        schema::register_analyzers(&index);
-        let fields = Fields::from_schema(&index.schema())?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
-        Ok(Raw { reader, fields })
+        let cur = index::current(data_dir)
+            .with_context(|| format!("no index in {} (CURRENT missing)", data_dir.display()))?;
+        let ix = index::open_dir(&data_dir.join(&cur.dir), &cur)?;
+        Ok(Raw {
+            reader: ix.reader,
+            fields: ix.fields,
+        })
     }
 
     pub fn searcher(&self) -> Searcher {

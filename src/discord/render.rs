@@ -138,31 +138,14 @@ pub fn ask(answer: &Answer, page: &Page) -> Message {
         ..Default::default()
     };
     let check = page.query.check();
-    let (offset, shown, per_page) = (answer.offset, answer.results.len(), page.per_page);
+    let offset = answer.offset;
     let first = &answer.results[0];
-    let row = ActionRow::new(vec![
-        Button::new(
-            style::SECONDARY,
-            "◀",
-            Action::AskPage {
-                owner: page.owner,
-                offset: offset.saturating_sub(per_page),
-                check,
-            }
-            .encode(),
-        )
-        .disabled(offset == 0),
-        Button::new(
-            style::SECONDARY,
-            "▶",
-            Action::AskPage {
-                owner: page.owner,
-                offset: offset + per_page.max(shown),
-                check,
-            }
-            .encode(),
-        )
-        .disabled(offset + shown >= answer.total),
+    let mut buttons = prev_next(answer, page.per_page, |offset| Action::AskPage {
+        owner: page.owner,
+        offset,
+        check,
+    });
+    buttons.extend([
         Button::new(
             style::PRIMARY,
             "Cite",
@@ -178,7 +161,26 @@ pub fn ask(answer: &Answer, page: &Page) -> Message {
             .encode(),
         ),
     ]);
-    Message::embed(embed).with_row(row)
+    Message::embed(embed).with_row(ActionRow::new(buttons))
+}
+
+/// ◀ and ▶ for a page of `answer`; `action` makes the button's action for an offset.
+fn prev_next(answer: &Answer, per_page: usize, action: impl Fn(usize) -> Action) -> Vec<Button> {
+    let (offset, shown) = (answer.offset, answer.results.len());
+    vec![
+        Button::new(
+            style::SECONDARY,
+            "◀",
+            action(offset.saturating_sub(per_page)).encode(),
+        )
+        .disabled(offset == 0),
+        Button::new(
+            style::SECONDARY,
+            "▶",
+            action(offset + per_page.max(shown)).encode(),
+        )
+        .disabled(offset + shown >= answer.total),
+    ]
 }
 
 /// The `/search` list: more results per page, one short line and snippet each.
@@ -210,31 +212,13 @@ pub fn search(answer: &Answer, page: &Page) -> Message {
         ..Default::default()
     };
     let check = page.query.check();
-    let (offset, shown, per_page) = (answer.offset, answer.results.len(), page.per_page);
-    let row = ActionRow::new(vec![
-        Button::new(
-            style::SECONDARY,
-            "◀",
-            Action::SearchPage {
-                owner: page.owner,
-                offset: offset.saturating_sub(per_page),
-                check,
-            }
-            .encode(),
-        )
-        .disabled(offset == 0),
-        Button::new(
-            style::SECONDARY,
-            "▶",
-            Action::SearchPage {
-                owner: page.owner,
-                offset: offset + per_page.max(shown),
-                check,
-            }
-            .encode(),
-        )
-        .disabled(offset + shown >= answer.total),
-    ]);
+    let row = ActionRow::new(prev_next(answer, page.per_page, |offset| {
+        Action::SearchPage {
+            owner: page.owner,
+            offset,
+            check,
+        }
+    }));
     Message::embed(embed).with_row(row)
 }
 
