@@ -5,6 +5,7 @@ pub mod cite;
 pub mod corpus;
 pub mod discord;
 pub mod index;
+pub mod par;
 pub mod search;
 pub mod settings;
 

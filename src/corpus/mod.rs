@@ -272,14 +272,15 @@ impl Corpus {
         use anyhow::Context;
         let files = corpus_files(dir)
             .with_context(|| format!("cannot read the corpus directory {}", dir.display()))?;
+        let read = crate::par::map(&files, |path| read_text(path));
         let mut texts = Vec::with_capacity(files.len());
         let mut warnings = Vec::new();
-        for path in &files {
+        for (path, result) in files.iter().zip(read) {
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            match read_text(path) {
+            match result {
                 Ok(t) => texts.push((name, t)),
                 Err(e) => warnings.push(format!("{name}: skipped: {e}")),
             }
@@ -293,16 +294,20 @@ impl Corpus {
         Ok(c)
     }
 
-    /// Builds the corpus from (file name, text) pairs, in order.
+    /// Builds the corpus from (file name, text) pairs, in order. Files are parsed on all cores.
     pub fn from_texts<'a>(
         texts: impl IntoIterator<Item = (&'a str, &'a str)>,
         canonical_base: &str,
     ) -> Corpus {
+        let texts: Vec<(&str, &str)> = texts.into_iter().collect();
+        let results = crate::par::map(&texts, |(name, text)| {
+            parse_document(name, text, canonical_base)
+        });
         let mut warnings = Vec::new();
         let mut parsed: Vec<ParsedDocument> = Vec::new();
         let mut seen: HashMap<String, String> = HashMap::new();
-        for (name, text) in texts {
-            match parse_document(name, text, canonical_base) {
+        for ((name, _), result) in texts.iter().zip(results) {
+            match result {
                 Ok(p) => {
                     if let Some(first) = seen.get(&p.meta.id) {
                         warnings.push(format!(
@@ -356,8 +361,19 @@ fn name_index(parsed: &[ParsedDocument]) -> names::NameIndex {
             if let Some(l) = &u.label {
                 ix.add(i, 2, &l.raw);
             }
-            ix.count(&u.text);
         }
+    }
+    // Counting the capitalised words of all body text is most of the work: on all cores.
+    let share = parsed.len().div_ceil(crate::par::threads()).max(1);
+    let chunks: Vec<&[ParsedDocument]> = parsed.chunks(share).collect();
+    for counts in crate::par::map(&chunks, |docs| {
+        let mut counts = names::Counts::default();
+        for u in docs.iter().flat_map(|p| &p.units) {
+            counts.count(&u.text);
+        }
+        counts
+    }) {
+        ix.absorb(counts);
     }
     ix
 }

@@ -229,17 +229,20 @@ pub fn split_title(label: &str) -> (Option<String>, Vec<String>) {
 
 /// One word of running text: its bare form and whether a run of names may go on after it.
 #[derive(Debug, Clone)]
-struct Word {
-    text: String,
+struct Word<'a> {
+    text: &'a str,
     capital: bool,
     /// Punctuation after it (comma, colon, period that is not an initial, possessive) ends a run.
     breaks_after: bool,
 }
 
-fn words_of(text: &str) -> Vec<Word> {
-    let cleaned = text.replace(['[', ']', '(', ')', '"', '“', '”'], " ");
+fn words_of(text: &str) -> Vec<Word<'_>> {
+    // Brackets and quotation marks separate words like spaces do.
     let mut out: Vec<Word> = Vec::new();
-    for raw in cleaned.split_whitespace() {
+    for raw in text
+        .split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | '(' | ')' | '"' | '“' | '”'))
+        .filter(|w| !w.is_empty())
+    {
         let mut w = raw;
         let mut breaks = false;
         for suffix in ["'s", "’s", "s'", "s’"] {
@@ -272,7 +275,7 @@ fn words_of(text: &str) -> Vec<Word> {
         }
         let capital = trimmed.chars().next().is_some_and(char::is_uppercase);
         out.push(Word {
-            text: trimmed.to_string(),
+            text: trimmed,
             capital,
             breaks_after: breaks,
         });
@@ -295,6 +298,27 @@ pub struct NameIndex {
     memo: RefCell<HashMap<FormsKey, Rc<Forms>>>,
 }
 
+/// How often each capitalised word occurs in some text: counted apart (one per thread), then
+/// absorbed into the [`NameIndex`].
+#[derive(Debug, Default)]
+pub struct Counts(HashMap<String, u32>);
+
+impl Counts {
+    /// Counts the capitalised words of `text` (running text, not a place names are written out).
+    pub fn count(&mut self, text: &str) {
+        for w in words_of(text) {
+            if w.capital {
+                match self.0.get_mut(w.text) {
+                    Some(n) => *n += 1,
+                    None => {
+                        self.0.insert(w.text.to_string(), 1);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// A speaker's name core and title words.
 type FormsKey = (Vec<String>, Option<String>);
 
@@ -306,11 +330,10 @@ const PREPOSITIONS: &[&str] = &["to", "of", "from", "in", "at", "into", "for", "
 impl NameIndex {
     /// Counts the capitalised words of body text (it is not searched for names, only counted,
     /// so that a word found everywhere is not taken into a name).
-    pub fn count(&mut self, text: &str) {
-        for w in words_of(text) {
-            if w.capital {
-                *self.counts.entry(w.text).or_default() += 1;
-            }
+    /// Adds the counts of capitalised words made elsewhere ([`Counts`]).
+    pub fn absorb(&mut self, counts: Counts) {
+        for (w, n) in counts.0 {
+            *self.counts.entry(w).or_default() += n;
         }
     }
 
@@ -322,18 +345,18 @@ impl NameIndex {
         let mut prev_prep = false;
         for w in words_of(text) {
             if w.capital {
-                *self.counts.entry(w.text.clone()).or_default() += 1;
+                *self.counts.entry(w.text.to_string()).or_default() += 1;
                 if run.is_empty() {
                     after_prep = prev_prep;
                 }
-                run.push(w.text);
+                run.push(w.text.to_string());
                 if w.breaks_after {
                     self.flush(doc, weight, &mut run, after_prep);
                 }
                 prev_prep = false;
             } else {
                 self.flush(doc, weight, &mut run, after_prep);
-                prev_prep = PREPOSITIONS.contains(&w.text.as_str());
+                prev_prep = PREPOSITIONS.contains(&w.text);
             }
         }
         self.flush(doc, weight, &mut run, after_prep);
@@ -504,7 +527,9 @@ mod tests {
         ix.add(0, 3, "Meeting between Vice Minister Li Weiming and the Ambassador of the Soviet Union to China Ivan V. Petrov");
         ix.add(1, 1, "Petrov: We asked Ivan Petrov. The Union.");
         ix.add(2, 1, "Petrov said");
-        ix.count("Li: We went to China. China is big. Li: China again. China. China.");
+        let mut counts = Counts::default();
+        counts.count("Li: We went to China. China is big. Li: China again. China. China.");
+        ix.absorb(counts);
         assert_eq!(
             ix.resolve(0, &s(&["Li"]), Some("Vice Minister")),
             "Li Weiming"

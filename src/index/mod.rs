@@ -11,6 +11,7 @@
 //! version and the link base, so any change to them rebuilds on next use.
 
 pub mod schema;
+pub mod stem;
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -19,7 +20,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
 
-use crate::corpus::{corpus_files, Corpus, DocMeta, Speaker};
+use crate::corpus::{corpus_files, Corpus, DocMeta, Document, Speaker};
 pub use schema::{Fields, SCHEMA_VERSION};
 
 /// Bytes per compressed block of stored passages.
@@ -260,7 +261,30 @@ fn build_locked(
     let dir = data_dir.join(&name);
     let tmp = data_dir.join(format!(".{name}.building"));
     std::fs::create_dir_all(&tmp)?;
-    let bytes = write_index(&corpus, &tmp, progress)?;
+    let catalog = Catalog {
+        schema_version: SCHEMA_VERSION,
+        built_at: now_secs(),
+        passages: corpus.documents.iter().map(|d| d.passages.len()).sum(),
+        warnings: corpus.warnings,
+        documents: corpus
+            .documents
+            .iter()
+            .map(|d| DocRecord {
+                meta: d.meta.clone(),
+                speakers: d.speakers.clone(),
+                passages: d.passages.len() as u32,
+            })
+            .collect(),
+    };
+    let mut speakers: Vec<&str> = catalog
+        .documents
+        .iter()
+        .flat_map(|d| d.speakers.iter().map(|s| s.name.as_str()))
+        .collect();
+    speakers.sort_unstable();
+    speakers.dedup();
+    let speakers = speakers.len();
+    let bytes = write_index(corpus.documents, &catalog, &tmp, progress)?;
     std::fs::rename(&tmp, &dir)?;
     // Swap: write the new pointer beside the old one, then rename over it (atomic on POSIX).
     let cur = Current {
@@ -272,19 +296,11 @@ fn build_locked(
     std::fs::rename(&ptr_tmp, data_dir.join("CURRENT"))?;
     remove_old(data_dir, &name, previous.as_deref());
     progress(BuildEvent::Done);
-    let passages = corpus.documents.iter().map(|d| d.passages.len()).sum();
-    let mut speakers: Vec<&str> = corpus
-        .documents
-        .iter()
-        .flat_map(|d| d.speakers.iter().map(|s| s.name.as_str()))
-        .collect();
-    speakers.sort_unstable();
-    speakers.dedup();
     Ok(BuildReport {
-        documents: corpus.documents.len(),
-        passages,
-        speakers: speakers.len(),
-        warnings: corpus.warnings,
+        documents: catalog.documents.len(),
+        passages: catalog.passages,
+        speakers,
+        warnings: catalog.warnings,
         seconds: started.elapsed().as_secs_f64(),
         bytes,
     })
@@ -308,8 +324,15 @@ fn remove_old(data_dir: &Path, keep: &str, previous: Option<&str>) {
     }
 }
 
-/// Writes the tantivy index and the catalog of `corpus` into `dir`; returns corpus bytes indexed.
-fn write_index(corpus: &Corpus, dir: &Path, progress: &dyn Fn(BuildEvent)) -> Result<u64> {
+/// Writes the tantivy index of `documents` and their `catalog` into `dir`; returns the bytes of
+/// passage text indexed. The documents are consumed: each is freed once it is queued for the
+/// writer, so the build holds about one copy of the corpus however far the writer lags behind.
+fn write_index(
+    documents: Vec<Document>,
+    catalog: &Catalog,
+    dir: &Path,
+    progress: &dyn Fn(BuildEvent),
+) -> Result<u64> {
     let (schema, f) = schema::build_schema();
     // Small doc store blocks: a question loads ~60 candidate passages from all over the index,
     // and each load decompresses a whole block (16 KB by default).
@@ -322,55 +345,78 @@ fn write_index(corpus: &Corpus, dir: &Path, progress: &dyn Fn(BuildEvent)) -> Re
         .settings(settings)
         .create_in_dir(dir)?;
     schema::register_analyzers(&index);
+    // One indexing thread: documents enter the index in corpus order whatever the timing, so the
+    // same corpus always gives the same index (and equal scores the same order). The other
+    // cores make the documents.
     let mut writer: tantivy::IndexWriter<TantivyDocument> =
-        index.writer_with_num_threads(1, 100_000_000)?;
-    let total: usize = corpus.documents.iter().map(|d| d.passages.len()).sum();
-    progress(BuildEvent::Start { passages: total });
+        index.writer_with_num_threads(1, WRITER_MEMORY)?;
+    progress(BuildEvent::Start {
+        passages: catalog.passages,
+    });
     let mut done = 0usize;
     let mut bytes = 0u64;
-    for d in &corpus.documents {
-        for p in &d.passages {
-            let sp = p.speaker.map(|i| &d.speakers[i]);
+    let mut documents = documents.into_iter();
+    loop {
+        // Batches: one hand-over to the writer per batch, not one per passage.
+        let batch: Vec<Document> = documents.by_ref().take(BATCH_DOCUMENTS).collect();
+        if batch.is_empty() {
+            break;
+        }
+        bytes += batch
+            .iter()
+            .flat_map(|d| &d.passages)
+            .map(|p| p.text.len() as u64)
+            .sum::<u64>();
+        let made = crate::par::map_into(batch, |d| tantivy_docs(d, &f));
+        let ops: Vec<_> = made
+            .into_iter()
+            .flatten()
+            .map(tantivy::indexer::UserOperation::Add)
+            .collect();
+        done += ops.len();
+        writer.run(ops)?;
+        progress(BuildEvent::Indexed { passages: done });
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    std::fs::write(dir.join("catalog.json"), serde_json::to_vec(catalog)?)?;
+    Ok(bytes)
+}
+
+/// Memory of the indexing thread before it writes a segment.
+const WRITER_MEMORY: usize = 100_000_000;
+
+/// Corpus documents per batch handed to the index writer.
+const BATCH_DOCUMENTS: usize = 64;
+
+/// The tantivy documents of one corpus document: one per passage. The document is dropped
+/// here, so the corpus is freed as the writer's queue fills.
+fn tantivy_docs(d: Document, f: &Fields) -> Vec<TantivyDocument> {
+    let keys: Vec<Vec<String>> = d
+        .speakers
+        .iter()
+        .map(|s| schema::speaker_keys(&s.name, &s.labels))
+        .collect();
+    d.passages
+        .into_iter()
+        .map(|p| {
             let mut td = doc!(
                 f.doc_id => d.meta.id.as_str(),
                 f.passage => u64::from(p.n),
                 f.kind => p.kind.as_str(),
                 f.text => p.text.as_str(),
             );
-            if let Some(s) = sp {
+            if let Some(i) = p.speaker {
+                let s = &d.speakers[i];
                 td.add_text(f.speaker, &s.name);
                 td.add_text(f.label, &s.label);
-                for k in schema::speaker_keys(&s.name, &s.labels) {
-                    td.add_text(f.speaker_key, &k);
+                for k in &keys[i] {
+                    td.add_text(f.speaker_key, k);
                 }
             }
-            bytes += p.text.len() as u64;
-            writer.add_document(td)?;
-            done += 1;
-            if done.is_multiple_of(5000) {
-                progress(BuildEvent::Indexed { passages: done });
-            }
-        }
-    }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
-    let catalog = Catalog {
-        schema_version: SCHEMA_VERSION,
-        built_at: now_secs(),
-        passages: total,
-        warnings: corpus.warnings.clone(),
-        documents: corpus
-            .documents
-            .iter()
-            .map(|d| DocRecord {
-                meta: d.meta.clone(),
-                speakers: d.speakers.clone(),
-                passages: d.passages.len() as u32,
-            })
-            .collect(),
-    };
-    std::fs::write(dir.join("catalog.json"), serde_json::to_vec(&catalog)?)?;
-    Ok(bytes)
+            td
+        })
+        .collect()
 }
 
 /// Opens an index directory written by [`build`] (`cur` is the pointer that named it).

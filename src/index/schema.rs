@@ -6,8 +6,7 @@ use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
 use tantivy::Index;
 
@@ -66,22 +65,14 @@ impl Fields {
 }
 
 /// The analyzer for passage text and questions alike: words, lower case, accents folded,
-/// English stems (`repatriated`, `repatriation` → `repatri`).
+/// English stems (`repatriated`, `repatriation` → `repatri`), remembered per thread
+/// ([`super::stem`]).
 pub fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
-        .build()
-}
-
-/// [`analyzer`] without the stemmer: the words as the index sees them before stemming.
-pub fn word_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
+        .filter(super::stem::EnglishStemmer)
         .build()
 }
 

@@ -7,7 +7,7 @@ use std::cell::RefCell;
 
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::index::schema::{analyzer, word_analyzer};
+use crate::index::schema::analyzer;
 
 /// Abbreviations after which a period does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
@@ -81,49 +81,20 @@ fn is_abbreviation(before: &str) -> bool {
 /// The analyzed words of a text: (byte start, byte end, stem).
 pub fn stems(text: &str) -> Vec<(usize, usize, String)> {
     thread_local! {
-        // Building an analyzer costs more than analysing a sentence, and stemming is the dear
-        // part of analysing: one analyzer pair per thread, and each word's stem remembered.
-        static WORDS: RefCell<TextAnalyzer> = RefCell::new(word_analyzer());
-        static STEMMER: RefCell<TextAnalyzer> = RefCell::new(analyzer());
-        static STEMS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+        // Building an analyzer costs more than analysing a sentence: one per thread. (The
+        // analyzer's stemmer remembers each word's stem, see `index::stem`.)
+        static ANALYZER: RefCell<TextAnalyzer> = RefCell::new(analyzer());
     }
-    let mut out = Vec::new();
-    WORDS.with(|w| {
-        let mut w = w.borrow_mut();
-        let mut ts = w.token_stream(text);
-        STEMS.with(|cache| {
-            let mut cache = cache.borrow_mut();
-            if cache.len() > STEM_CACHE_WORDS {
-                cache.clear();
-            }
-            while ts.advance() {
-                let t = ts.token();
-                let stem = match cache.get(&t.text) {
-                    Some(s) => s.clone(),
-                    None => {
-                        let s = STEMMER.with(|a| stem_word(&mut a.borrow_mut(), &t.text));
-                        cache.insert(t.text.clone(), s.clone());
-                        s
-                    }
-                };
-                out.push((t.offset_from, t.offset_to, stem));
-            }
-        });
-    });
-    out
-}
-
-/// Distinct words whose stems a thread remembers (then it starts over).
-const STEM_CACHE_WORDS: usize = 100_000;
-
-/// The stem of one already lower-cased, folded word, exactly as the full analyzer makes it.
-fn stem_word(a: &mut TextAnalyzer, word: &str) -> String {
-    let mut ts = a.token_stream(word);
-    if ts.advance() {
-        ts.token().text.clone()
-    } else {
-        word.to_string()
-    }
+    ANALYZER.with(|a| {
+        let mut a = a.borrow_mut();
+        let mut ts = a.token_stream(text);
+        let mut out = Vec::new();
+        while ts.advance() {
+            let t = ts.token();
+            out.push((t.offset_from, t.offset_to, t.text.clone()));
+        }
+        out
+    })
 }
 
 /// A chosen excerpt.
@@ -358,21 +329,6 @@ mod tests {
 
     fn w(words: &[&str]) -> HashMap<String, f32> {
         words.iter().map(|s| (s.to_string(), 1.0)).collect()
-    }
-
-    #[test]
-    fn cached_stems_equal_the_analyzer() {
-        let text =
-            "Repatriated repatriation REPATRIATES, café naïve border-crossers 1962 x".repeat(3);
-        let mut a = analyzer();
-        let mut ts = a.token_stream(&text);
-        let mut direct = Vec::new();
-        while ts.advance() {
-            let t = ts.token();
-            direct.push((t.offset_from, t.offset_to, t.text.clone()));
-        }
-        assert_eq!(stems(&text), direct);
-        assert_eq!(stems(&text), direct, "the second time, from the cache");
     }
 
     #[test]
