@@ -393,13 +393,17 @@ fn worker_ask(args: &BenchArgs, s: &Settings) -> Result<i32> {
         Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p)?)),
         None => None,
     };
+    // Warm (one untimed pass), then timed: what a profile of `ask` alone sees, and which
+    // questions are the slow ones.
+    for q in &gen.questions {
+        engine.ask(&ask_request(&q.question));
+    }
+    let mut times: Vec<(Duration, &str)> = Vec::new();
     for _ in 0..args.rounds.max(1) {
         for q in &gen.questions {
-            let a = engine.ask(&AskRequest {
-                question: q.question.clone(),
-                limit: LIMIT,
-                ..Default::default()
-            });
+            let t = Instant::now();
+            let a = engine.ask(&ask_request(&q.question));
+            times.push((t.elapsed(), &q.question));
             n += a.results.len();
             if let Some(w) = dump.as_mut() {
                 use std::io::Write;
@@ -412,8 +416,26 @@ fn worker_ask(args: &BenchArgs, s: &Settings) -> Result<i32> {
         }
         dump = None;
     }
-    println!("{n}");
+    let lat = Lat::of(times.iter().map(|t| t.0).collect());
+    times.sort_by_key(|t| std::cmp::Reverse(t.0));
+    times.truncate(5);
+    let slowest: Vec<(f64, &str)> = times
+        .iter()
+        .map(|(d, q)| (d.as_secs_f64() * 1e6, *q))
+        .collect();
+    println!(
+        "{}",
+        serde_json::json!({"results": n, "ask": lat, "slowest_us": slowest})
+    );
     Ok(0)
+}
+
+fn ask_request(question: &str) -> AskRequest {
+    AskRequest {
+        question: question.to_string(),
+        limit: LIMIT,
+        ..Default::default()
+    }
 }
 
 fn worker_serve(args: &BenchArgs, s: &Settings) -> Result<i32> {

@@ -355,26 +355,25 @@ fn write_index(
     });
     let mut done = 0usize;
     let mut bytes = 0u64;
-    let mut documents = documents.into_iter();
+    let mut documents = documents.into_iter().enumerate();
     loop {
-        // Batches: one hand-over to the writer per batch, not one per passage.
-        let batch: Vec<Document> = documents.by_ref().take(BATCH_DOCUMENTS).collect();
+        // Batches of documents made on all cores.
+        let batch: Vec<(usize, Document)> = documents.by_ref().take(BATCH_DOCUMENTS).collect();
         if batch.is_empty() {
             break;
         }
         bytes += batch
             .iter()
-            .flat_map(|d| &d.passages)
+            .flat_map(|(_, d)| &d.passages)
             .map(|p| p.text.len() as u64)
             .sum::<u64>();
-        let made = crate::par::map_into(batch, |d| tantivy_docs(d, &f));
-        let ops: Vec<_> = made
-            .into_iter()
-            .flatten()
-            .map(tantivy::indexer::UserOperation::Add)
-            .collect();
-        done += ops.len();
-        writer.run(ops)?;
+        let made = crate::par::map_into(batch, |(i, d)| tantivy_docs(i, d, &f));
+        for docs in made {
+            // One hand-over per corpus document: tantivy queues at most 10,000 of them, which
+            // bounds what waits in memory when parsing runs ahead of indexing.
+            done += docs.len();
+            writer.run(docs.into_iter().map(tantivy::indexer::UserOperation::Add))?;
+        }
         progress(BuildEvent::Indexed { passages: done });
     }
     writer.commit()?;
@@ -389,9 +388,10 @@ const WRITER_MEMORY: usize = 100_000_000;
 /// Corpus documents per batch handed to the index writer.
 const BATCH_DOCUMENTS: usize = 64;
 
-/// The tantivy documents of one corpus document: one per passage. The document is dropped
+/// The tantivy documents of one corpus document (`ord`: its place in the catalog): one per
+/// passage. The document is dropped
 /// here, so the corpus is freed as the writer's queue fills.
-fn tantivy_docs(d: Document, f: &Fields) -> Vec<TantivyDocument> {
+fn tantivy_docs(ord: usize, d: Document, f: &Fields) -> Vec<TantivyDocument> {
     let keys: Vec<Vec<String>> = d
         .speakers
         .iter()
@@ -403,6 +403,7 @@ fn tantivy_docs(d: Document, f: &Fields) -> Vec<TantivyDocument> {
             let mut td = doc!(
                 f.doc_id => d.meta.id.as_str(),
                 f.passage => u64::from(p.n),
+                f.doc_ord => ord as u64,
                 f.kind => p.kind.as_str(),
                 f.text => p.text.as_str(),
             );

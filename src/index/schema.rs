@@ -11,7 +11,13 @@ use tantivy::tokenizer::{
 use tantivy::Index;
 
 /// Bump when the schema, the analyzer or the parser's output changes: the index is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Fast field: the document's place in the catalog (ranking reads it instead of the stored
+/// document id, so only the passages shown are loaded).
+pub const DOC_ORD: &str = "doc_ord";
+/// Fast field: the passage number.
+pub const PASSAGE: &str = "passage";
 
 /// Name of the analyzer of the `text` field.
 pub const ANALYZER: &str = "archivist_en";
@@ -21,6 +27,7 @@ pub const ANALYZER: &str = "archivist_en";
 pub struct Fields {
     pub doc_id: Field,
     pub passage: Field,
+    pub doc_ord: Field,
     pub kind: Field,
     pub speaker: Field,
     pub label: Field,
@@ -40,7 +47,8 @@ pub fn build_schema() -> (Schema, Fields) {
         .set_stored();
     let f = Fields {
         doc_id: b.add_text_field("doc_id", STRING | STORED),
-        passage: b.add_u64_field("passage", INDEXED | STORED | FAST),
+        passage: b.add_u64_field(PASSAGE, INDEXED | STORED | FAST),
+        doc_ord: b.add_u64_field(DOC_ORD, FAST),
         kind: b.add_text_field("kind", STRING | STORED),
         speaker: b.add_text_field("speaker", STORED),
         label: b.add_text_field("label", STORED),
@@ -54,7 +62,8 @@ impl Fields {
     pub fn from_schema(s: &Schema) -> Result<Fields> {
         Ok(Fields {
             doc_id: s.get_field("doc_id")?,
-            passage: s.get_field("passage")?,
+            passage: s.get_field(PASSAGE)?,
+            doc_ord: s.get_field(DOC_ORD)?,
             kind: s.get_field("kind")?,
             speaker: s.get_field("speaker")?,
             label: s.get_field("label")?,

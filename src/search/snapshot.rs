@@ -5,11 +5,13 @@
 //! requests in flight finish on the one they started with.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use tantivy::collector::{Count, TopDocs};
+use tantivy::columnar::ColumnValues;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
-    TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, PhraseQuery, Query,
+    Scorer, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
@@ -19,7 +21,7 @@ use super::question::{clean_question, understand, Lexicon};
 use super::{AskRequest, EngineOptions};
 use crate::answer::{Answer, Quote, Searched};
 use crate::corpus::date::PartialDate;
-use crate::index::schema::name_key;
+use crate::index::schema::{name_key, DOC_ORD, PASSAGE};
 use crate::index::{DocRecord, OpenIndex};
 
 /// One opened index with what questions are read against (speakers, document ids).
@@ -217,13 +219,16 @@ impl Snapshot {
             found = self.run(&plan, offset + limit);
         }
         answer.total = found.total;
-        answer.results = found
-            .hits
-            .into_iter()
-            .skip(offset)
-            .take(limit)
-            .map(|h| self.quote(h, &found.weights, &found.pairs))
-            .collect();
+        if let Some(searcher) = &found.searcher {
+            answer.results = found
+                .hits
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .filter_map(|c| self.hit(searcher, c.addr, c.score))
+                .map(|h| self.quote(h, &found.weights, &found.pairs))
+                .collect();
+        }
         if answer.total == 0 {
             answer.suggestions = self.nothing_found_suggestions(&searched);
         }
@@ -244,7 +249,7 @@ impl Snapshot {
     }
 
     /// Runs a search plan: candidates by BM25 (+ phrases), re-scored by coverage.
-    fn run(&self, plan: &Plan, want: usize) -> Found {
+    fn run(&self, plan: &Plan, want: usize) -> Found<'_> {
         let searcher = self.searcher();
         let f = self.ix.fields;
         let mut stems: Vec<String> = Vec::new();
@@ -300,84 +305,167 @@ impl Snapshot {
             let keys = docs.iter().map(|d| Term::from_field_text(f.doc_id, d));
             filters.push((Occur::Must, any_term(keys.collect())));
         }
-        let scoped = !filters.is_empty();
-        let matching: Box<dyn Query> = if stems.is_empty() {
-            if !scoped {
-                return Found::default();
+        // A query within the filters (unwrapped when there are none, so that tantivy sees a
+        // plain union of terms and can use block-max WAND).
+        let with = |q: Box<dyn Query>| -> Box<dyn Query> {
+            if filters.is_empty() {
+                return q;
             }
-            Box::new(AllQuery)
-        } else {
-            let mut should: Vec<(Occur, Box<dyn Query>)> = stems
-                .iter()
-                .map(|s| {
-                    let q: Box<dyn Query> = Box::new(BoostQuery::new(
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(f.text, s),
-                            IndexRecordOption::WithFreqsAndPositions,
-                        )),
-                        boost[s],
-                    ));
-                    (Occur::Should, q)
-                })
-                .collect();
-            for (a, b) in &pairs {
-                if a == b {
-                    continue;
-                }
+            let mut clauses = vec![(Occur::Must, q)];
+            clauses.extend(filters.iter().map(|(o, q)| (*o, q.box_clone())));
+            Box::new(BooleanQuery::new(clauses))
+        };
+        let word_clauses: Vec<(Occur, Box<dyn Query>)> = stems
+            .iter()
+            .map(|s| {
+                let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.text, s),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    boost[s],
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        let phrase_clauses: Vec<(Occur, Box<dyn Query>)> = pairs
+            .iter()
+            .filter(|(a, b)| a != b)
+            .map(|(a, b)| {
                 let mut pq = PhraseQuery::new(vec![
                     Term::from_field_text(f.text, a),
                     Term::from_field_text(f.text, b),
                 ]);
                 pq.set_slop(PHRASE_SLOP);
-                should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(pq), 0.5))));
+                let q: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(pq), 0.5));
+                (Occur::Should, q)
+            })
+            .collect();
+        // What matches: any of the words (a phrase holds two of them), within the filters.
+        let matching: Box<dyn Query> = if stems.is_empty() {
+            if filters.is_empty() {
+                return Found::default();
             }
-            Box::new(BooleanQuery::new(should))
+            Box::new(AllQuery)
+        } else {
+            Box::new(BooleanQuery::new(
+                word_clauses
+                    .iter()
+                    .map(|(o, q)| (*o, q.box_clone()))
+                    .collect(),
+            ))
         };
-        let mut clauses = vec![(Occur::Must, matching)];
-        clauses.extend(filters);
-        let query = BooleanQuery::new(clauses);
+        let matching = with(matching);
         let k = (want + 40).max(60);
-        let Ok((top, total)) =
-            searcher.search(&query, &(TopDocs::with_limit(k).order_by_score(), Count))
+        let Ok(total) = searcher.search(&matching, &Count) else {
+            return Found::default();
+        };
+        // Candidates: the best by the words alone (which lets tantivy skip blocks of postings
+        // that cannot enter the top: block-max WAND), and the best of the passages holding a
+        // phrase, scored by words and phrases together. Between them they hold the top k of
+        // words and phrases together: a passage without a phrase scores its words' score, and
+        // every passage above it by that score is above it in the whole query too.
+        let Ok(by_words) = searcher.search(&matching, &TopDocs::with_limit(k).order_by_score())
         else {
             return Found::default();
         };
+        let mut scores: HashMap<DocAddress, f32> = HashMap::new();
+        if !phrase_clauses.is_empty() {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Must, Box::new(BooleanQuery::new(phrase_clauses)))];
+            clauses.extend(word_clauses);
+            let Ok(top) = searcher.search(
+                &with(Box::new(BooleanQuery::new(clauses))),
+                &TopDocs::with_limit(k).order_by_score(),
+            ) else {
+                return Found::default();
+            };
+            scores.extend(top.into_iter().map(|(s, a)| (a, s)));
+        }
+        // The others score their words: a search of the words alone, moved to each of them
+        // (the same sum in the same order for every passage, which block-max WAND's scores are
+        // not). A passage holding a phrase but not among the phrased top k is below k of them
+        // either way.
+        let mut rest: Vec<DocAddress> = by_words
+            .into_iter()
+            .map(|(_, a)| a)
+            .filter(|a| !scores.contains_key(a))
+            .collect();
+        rest.sort();
+        for (s, a) in exact_scores(&searcher, matching.as_ref(), &rest) {
+            scores.insert(a, s);
+        }
+        let mut top: Vec<(f32, DocAddress)> = scores.into_iter().map(|(a, s)| (s, a)).collect();
+        // As tantivy's top k orders: score, then index order.
+        top.sort_by(|a, b| {
+            b.0.partial_cmp(&a.0)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| a.1.cmp(&b.1))
+        });
+        top.truncate(k);
         let total_weight: f32 = weights.values().sum::<f32>().max(1e-6);
         let addrs: Vec<DocAddress> = top.iter().map(|(_, a)| *a).collect();
         let held = stems_held(&searcher, f.text, &stems, &addrs);
-        let mut hits: Vec<Hit> = top
+        let places = self.places(&searcher, &addrs);
+        let mut hits: Vec<Candidate> = top
             .into_iter()
             .zip(held)
-            .filter_map(|((score, addr), present)| {
-                Some((self.hit(&searcher, addr, score)?, present))
-            })
-            .map(|(mut h, present)| {
-                if !stems.is_empty() {
+            .zip(places)
+            .filter_map(|(((score, addr), present), place)| {
+                let (doc, passage) = place?;
+                let score = if stems.is_empty() {
+                    // No words to rank by: a speaker's or a document's passages in order.
+                    1.0 / (1.0 + passage as f32)
+                } else {
                     let covered: f32 = weights
                         .iter()
                         .filter(|(s, _)| present.contains(String::as_str(s)))
                         .map(|(_, w)| w)
                         .sum();
-                    h.score *= 0.5 + covered / total_weight;
-                } else {
-                    // No words to rank by: a speaker's or a document's passages in order.
-                    h.score = 1.0 / (1.0 + h.passage as f32);
-                }
-                h
+                    score * (0.5 + covered / total_weight)
+                };
+                let doc_id = self.ix.catalog.documents.get(doc)?.meta.id.as_str();
+                Some(Candidate {
+                    addr,
+                    score,
+                    doc_id,
+                    passage,
+                })
             })
             .collect();
         hits.sort_by(|a, b| {
             b.score
                 .partial_cmp(&a.score)
                 .unwrap_or(std::cmp::Ordering::Equal)
-                .then_with(|| (&a.doc_id, a.passage).cmp(&(&b.doc_id, b.passage)))
+                .then_with(|| (a.doc_id, a.passage).cmp(&(b.doc_id, b.passage)))
         });
         Found {
             total,
             hits,
             weights,
             pairs,
+            searcher: Some(searcher),
         }
+    }
+
+    /// (catalog index of the document, passage number) of each address, from the fast fields.
+    fn places(&self, searcher: &Searcher, addrs: &[DocAddress]) -> Vec<Option<(usize, u32)>> {
+        type Columns = Option<(Arc<dyn ColumnValues<u64>>, Arc<dyn ColumnValues<u64>>)>;
+        let mut columns: HashMap<u32, Columns> = HashMap::new();
+        addrs
+            .iter()
+            .map(|a| {
+                let cols = columns.entry(a.segment_ord).or_insert_with(|| {
+                    let ff = searcher.segment_reader(a.segment_ord).fast_fields();
+                    let doc = ff.u64(DOC_ORD).ok()?.first_or_default_col(u64::MAX);
+                    let passage = ff.u64(PASSAGE).ok()?.first_or_default_col(0);
+                    Some((doc, passage))
+                });
+                let (doc, passage) = cols.as_ref()?;
+                let d = doc.get_val(a.doc_id);
+                (d != u64::MAX).then(|| (d as usize, passage.get_val(a.doc_id) as u32))
+            })
+            .collect()
     }
 
     pub(super) fn hit(&self, searcher: &Searcher, addr: DocAddress, score: f32) -> Option<Hit> {
@@ -456,11 +544,22 @@ struct Plan {
 }
 
 #[derive(Default)]
-struct Found {
+struct Found<'a> {
     total: usize,
-    hits: Vec<Hit>,
+    /// Ranked; only the page shown is loaded from the document store.
+    hits: Vec<Candidate<'a>>,
     weights: HashMap<String, f32>,
     pairs: Vec<(String, String)>,
+    /// The searcher the addresses belong to.
+    searcher: Option<Searcher>,
+}
+
+/// A ranked passage before its text is loaded.
+struct Candidate<'a> {
+    addr: DocAddress,
+    score: f32,
+    doc_id: &'a str,
+    passage: u32,
 }
 
 pub(super) struct Hit {
@@ -544,6 +643,32 @@ fn stems_held<'a>(
                 if postings.doc() <= d && postings.seek(d) == d {
                     out[i].insert(s.as_str());
                 }
+            }
+        }
+    }
+    out
+}
+
+/// The score `query` gives each of `addrs` (ascending), found by moving its scorer to each: the
+/// same sum, in the same order, as a search would compute. A passage the query does not match
+/// scores 0.
+fn exact_scores(
+    searcher: &Searcher,
+    query: &dyn Query,
+    addrs: &[DocAddress],
+) -> Vec<(f32, DocAddress)> {
+    let Ok(weight) = query.weight(EnableScoring::enabled_from_searcher(searcher)) else {
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(addrs.len());
+    for group in addrs.chunk_by(|a, b| a.segment_ord == b.segment_ord) {
+        let seg = searcher.segment_reader(group[0].segment_ord);
+        let Ok(mut scorer) = weight.scorer(seg, 1.0) else {
+            continue;
+        };
+        for &a in group {
+            if scorer.doc() <= a.doc_id && scorer.seek(a.doc_id) == a.doc_id {
+                out.push((scorer.score(), a));
             }
         }
     }
