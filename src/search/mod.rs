@@ -8,6 +8,7 @@
 
 pub mod excerpt;
 pub mod lookup;
+mod phrased;
 pub mod question;
 pub mod snapshot;
 pub mod watch;

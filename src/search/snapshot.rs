@@ -16,8 +16,8 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
 
-use super::excerpt;
 use super::question::{clean_question, understand, Lexicon};
+use super::{excerpt, phrased};
 use super::{AskRequest, EngineOptions};
 use crate::answer::{Answer, Quote, Searched};
 use crate::corpus::date::PartialDate;
@@ -38,6 +38,8 @@ pub struct Snapshot {
 const FOCUS_BOOST: f32 = 1.5;
 /// Words adjacent in the question count as a phrase up to this many words apart in a passage.
 const PHRASE_SLOP: u32 = 2;
+/// A phrase's bonus, relative to the BM25 of its two words.
+const PHRASE_BONUS: f32 = 0.5;
 
 /// The largest page of results one request may ask for.
 pub const MAX_LIMIT: usize = 50;
@@ -328,17 +330,21 @@ impl Snapshot {
                 (Occur::Should, q)
             })
             .collect();
-        let phrase_clauses: Vec<(Occur, Box<dyn Query>)> = pairs
+        let phrases: Vec<phrased::Phrase> = pairs
             .iter()
             .filter(|(a, b)| a != b)
-            .map(|(a, b)| {
+            .filter_map(|(a, b)| {
                 let mut pq = PhraseQuery::new(vec![
                     Term::from_field_text(f.text, a),
                     Term::from_field_text(f.text, b),
                 ]);
                 pq.set_slop(PHRASE_SLOP);
-                let q: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(pq), 0.5));
-                (Occur::Should, q)
+                Some(phrased::Phrase {
+                    a: stems.iter().position(|s| s == a)?,
+                    b: stems.iter().position(|s| s == b)?,
+                    query: Box::new(BoostQuery::new(Box::new(pq), PHRASE_BONUS)),
+                    boost: PHRASE_BONUS,
+                })
             })
             .collect();
         // What matches: any of the words (a phrase holds two of them), within the filters.
@@ -370,14 +376,26 @@ impl Snapshot {
             return Found::default();
         };
         let mut scores: HashMap<DocAddress, f32> = HashMap::new();
-        if !phrase_clauses.is_empty() {
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-                vec![(Occur::Must, Box::new(BooleanQuery::new(phrase_clauses)))];
-            clauses.extend(word_clauses);
-            let Ok(top) = searcher.search(
-                &with(Box::new(BooleanQuery::new(clauses))),
-                &TopDocs::with_limit(k).order_by_score(),
-            ) else {
+        if !phrases.is_empty() {
+            let words: Vec<(Term, f32)> = stems
+                .iter()
+                .map(|s| (Term::from_field_text(f.text, s), boost[s]))
+                .collect();
+            let filters: Vec<Box<dyn Query>> = filters.iter().map(|(_, q)| q.box_clone()).collect();
+            let search = phrased::Search {
+                words: &words,
+                phrases: &phrases,
+                matching: matching.as_ref(),
+                filters: &filters,
+            };
+            // The k-th best by words alone: the k-th best of the whole search scores at least
+            // that (phrases only add).
+            let floor = if by_words.len() >= k {
+                by_words[k - 1].0
+            } else {
+                f32::MIN
+            };
+            let Ok(top) = phrased::top(&searcher, &search, floor, k) else {
                 return Found::default();
             };
             scores.extend(top.into_iter().map(|(s, a)| (a, s)));

@@ -1,0 +1,351 @@
+//! The passages holding a phrase of the question, best first, found without reading the word
+//! positions of passages that cannot reach the top.
+//!
+//! Words adjacent in a question (`border crossers`) earn a passage a bonus where they stand
+//! together in it. Knowing whether they do means reading word positions, the dearest part of a
+//! search, and tantivy's phrase query reads them for every passage holding both words: in a big
+//! corpus with common words, tens of thousands. Here each such passage is first scored by its
+//! words (postings only), and its positions are read only if those words plus the largest bonus
+//! it could earn reach the current k-th best. The result is the top k that the phrase query,
+//! scored with the words, would give.
+
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EnableScoring, Occur, Query, Scorer, TermQuery, Weight,
+};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, DocSet, Searcher, SeekDangerResult, Term, TERMINATED};
+
+/// BM25's `k1`, as tantivy scores.
+const K1: f32 = 1.2;
+
+/// A phrase: two of the words (indices into the words) and the weight of its bonus.
+pub(super) struct Phrase {
+    pub a: usize,
+    pub b: usize,
+    /// The scoring query of the phrase (its bonus already weighted).
+    pub query: Box<dyn Query>,
+    /// The bonus's weight relative to a word's BM25.
+    pub boost: f32,
+}
+
+/// What the search is made of. `words`: each query stem's term and boost, in the order the
+/// word query sums them; `matching` scores the words within the filters (a passage's word
+/// score); `filters` limit the passages (each adds 1 to a score, as in `matching`).
+pub(super) struct Search<'a> {
+    pub words: &'a [(Term, f32)],
+    pub phrases: &'a [Phrase],
+    pub matching: &'a dyn Query,
+    pub filters: &'a [Box<dyn Query>],
+}
+
+/// Where a phrase scorer stands: on a document, or past an unknown point below `lower`
+/// (after a `seek_danger` that missed, when only `seek_danger` may be called again).
+enum At {
+    Valid,
+    Below(DocId),
+}
+
+/// The best `k` passages holding a phrase, by words plus phrase bonuses, as (score, address) in
+/// descending score then index order. `floor`: a score the k-th best passage of the whole
+/// search is known to reach (the k-th best by words alone): passages that cannot reach it are
+/// left out.
+pub(super) fn top(
+    searcher: &Searcher,
+    s: &Search,
+    floor: f32,
+    k: usize,
+) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    let n = searcher.num_docs();
+    let idf = |t: &Term| -> tantivy::Result<f32> {
+        let df = searcher.doc_freq(t)?.min(n);
+        Ok((1.0 + ((n - df) as f32 + 0.5) / (df as f32 + 0.5)).ln())
+    };
+    // Each word's BM25 weight (score = weight × tf factor, the factor from the passage's term
+    // frequency and length); a phrase's is the sum of its words' idf, times its boost.
+    let idfs: Vec<f32> = s
+        .words
+        .iter()
+        .map(|(t, _)| idf(t))
+        .collect::<tantivy::Result<_>>()?;
+    let word_weight: Vec<f32> = s
+        .words
+        .iter()
+        .zip(&idfs)
+        .map(|((_, boost), idf)| idf * (1.0 + K1) * boost)
+        .collect();
+    let phrase_weight: Vec<f32> = s
+        .phrases
+        .iter()
+        .map(|p| (idfs[p.a] + idfs[p.b]) * (1.0 + K1) * p.boost)
+        .collect();
+    let term_weights: Vec<Box<dyn Weight>> = s
+        .words
+        .iter()
+        .map(|(t, boost)| {
+            BoostQuery::new(
+                Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs)),
+                *boost,
+            )
+            .weight(scoring)
+        })
+        .collect::<tantivy::Result<_>>()?;
+    let phrase_weights: Vec<Box<dyn Weight>> = s
+        .phrases
+        .iter()
+        .map(|p| p.query.weight(scoring))
+        .collect::<tantivy::Result<_>>()?;
+    let matching = s.matching.weight(scoring)?;
+    let driver = driver(s).weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let filters = s.filters.len() as f32;
+
+    let mut best: Vec<(f32, DocAddress)> = Vec::with_capacity(k + 1);
+    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+        let mut drive = driver.scorer(seg, 1.0)?;
+        let mut terms: Vec<Box<dyn Scorer>> = term_weights
+            .iter()
+            .map(|w| w.scorer(seg, 1.0))
+            .collect::<tantivy::Result<_>>()?;
+        let mut phrases: Vec<(Box<dyn Scorer>, At)> = phrase_weights
+            .iter()
+            .map(|w| Ok((w.scorer(seg, 1.0)?, At::Valid)))
+            .collect::<tantivy::Result<_>>()?;
+        let mut words = matching.scorer(seg, 1.0)?;
+        let mut score = vec![0.0f32; terms.len()];
+        let mut doc = drive.doc();
+        while doc != TERMINATED {
+            for (t, sc) in terms.iter_mut().zip(score.iter_mut()) {
+                if t.doc() < doc {
+                    t.seek(doc);
+                }
+                *sc = if t.doc() == doc { t.score() } else { 0.0 };
+            }
+            // The most this passage can score: its words, and for each phrase whose words it
+            // holds, the phrase's weight times the larger of the two words' tf factors (a
+            // phrase occurs no more often than its more frequent word, and the factor grows
+            // with the count).
+            let mut most: f32 = score.iter().sum::<f32>() + filters;
+            for (p, w) in s.phrases.iter().zip(&phrase_weight) {
+                if score[p.a] > 0.0 && score[p.b] > 0.0 {
+                    let factor = (score[p.a] / word_weight[p.a]).max(score[p.b] / word_weight[p.b]);
+                    most += w * factor;
+                }
+            }
+            let bar = if best.len() >= k {
+                floor.max(best[k - 1].0)
+            } else {
+                floor
+            };
+            // A margin for rounding: a passage is left out only when clearly below.
+            if most * 1.001 + 1e-3 >= bar {
+                let mut bonus = 0.0f32;
+                let mut held = false;
+                for (p, (scorer, at)) in s.phrases.iter().zip(phrases.iter_mut()) {
+                    if score[p.a] == 0.0 || score[p.b] == 0.0 {
+                        continue;
+                    }
+                    if holds(scorer.as_mut(), at, doc) {
+                        bonus += scorer.score();
+                        held = true;
+                    }
+                }
+                if held && words.doc() <= doc && words.seek(doc) == doc {
+                    let total = words.score() + bonus;
+                    let addr = DocAddress::new(ord as u32, doc);
+                    let at = best
+                        .iter()
+                        .position(|(sc, a)| total > *sc || (total == *sc && addr < *a))
+                        .unwrap_or(best.len());
+                    if at < k {
+                        best.insert(at, (total, addr));
+                        best.truncate(k);
+                    }
+                }
+            }
+            doc = drive.advance();
+        }
+    }
+    Ok(best)
+}
+
+/// Does the phrase scorer match `doc`? Documents are asked in ascending order.
+fn holds(scorer: &mut dyn Scorer, at: &mut At, doc: DocId) -> bool {
+    match *at {
+        At::Valid if scorer.doc() > doc => return false,
+        At::Valid if scorer.doc() == doc => return true,
+        At::Below(lower) if doc < lower => return false,
+        _ => {}
+    }
+    match scorer.seek_danger(doc) {
+        SeekDangerResult::Found => {
+            *at = At::Valid;
+            true
+        }
+        SeekDangerResult::SeekLowerBound(lower) => {
+            *at = At::Below(lower);
+            false
+        }
+    }
+}
+
+/// Passages holding both words of some phrase, within the filters (no scores).
+fn driver(s: &Search) -> Box<dyn Query> {
+    let both = |a: &Term, b: &Term| -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(a.clone(), IndexRecordOption::Basic)) as Box<dyn Query>,
+            ),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(b.clone(), IndexRecordOption::Basic)),
+            ),
+        ]))
+    };
+    let any: Box<dyn Query> = Box::new(BooleanQuery::new(
+        s.phrases
+            .iter()
+            .map(|p| (Occur::Should, both(&s.words[p.a].0, &s.words[p.b].0)))
+            .collect(),
+    ));
+    if s.filters.is_empty() {
+        return any;
+    }
+    let mut clauses = vec![(Occur::Must, any)];
+    clauses.extend(s.filters.iter().map(|f| (Occur::Must, f.box_clone())));
+    Box::new(BooleanQuery::new(clauses))
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BooleanQuery, Occur, PhraseQuery};
+    use tantivy::schema::{Schema, TextFieldIndexing, TextOptions};
+    use tantivy::{doc, Index};
+
+    use super::*;
+    use crate::index::schema::{register_analyzers, ANALYZER};
+
+    /// 3,000 passages of 4–40 words from a small vocabulary, so that phrases, ties and long
+    /// postings all occur; the same every run.
+    fn index() -> (Index, tantivy::schema::Field) {
+        let mut b = Schema::builder();
+        let text = b.add_text_field(
+            "text",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(ANALYZER)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        );
+        let index = Index::create_in_ram(b.build());
+        register_analyzers(&index);
+        let vocab = [
+            "border",
+            "crossed",
+            "illegally",
+            "residents",
+            "people",
+            "the",
+            "guards",
+            "fence",
+            "night",
+            "said",
+            "we",
+            "they",
+        ];
+        let mut seed: u64 = 7;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let mut w = index.writer_with_num_threads(1, 20_000_000).unwrap();
+        for _ in 0..3000 {
+            let len = 4 + next(37);
+            let words: Vec<&str> = (0..len).map(|_| vocab[next(12) as usize]).collect();
+            w.add_document(doc!(text => words.join(" "))).unwrap();
+            if next(500) == 0 {
+                w.commit().unwrap(); // several segments
+            }
+        }
+        w.commit().unwrap();
+        (index, text)
+    }
+
+    #[test]
+    fn same_top_k_as_the_phrase_query_with_or_without_a_floor() {
+        let (index, field) = index();
+        let searcher = index.reader().unwrap().searcher();
+        assert!(searcher.segment_readers().len() > 1);
+        let t = |s: &str| Term::from_field_text(field, s);
+        let words = [(t("border"), 1.0), (t("cross"), 1.5), (t("illeg"), 1.0)];
+        let phrase = |a: usize, b: usize| -> Box<dyn Query> {
+            let mut q = PhraseQuery::new(vec![words[a].0.clone(), words[b].0.clone()]);
+            q.set_slop(2);
+            Box::new(BoostQuery::new(Box::new(q), 0.5))
+        };
+        let word_clauses = || -> Vec<(Occur, Box<dyn Query>)> {
+            words
+                .iter()
+                .map(|(t, b)| {
+                    let q = TermQuery::new(t.clone(), IndexRecordOption::WithFreqs);
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(q), *b)) as _,
+                    )
+                })
+                .collect()
+        };
+        let phrases = vec![
+            Phrase {
+                a: 1,
+                b: 0,
+                query: phrase(1, 0),
+                boost: 0.5,
+            },
+            Phrase {
+                a: 0,
+                b: 2,
+                query: phrase(0, 2),
+                boost: 0.5,
+            },
+        ];
+        let k = 25;
+        // What tantivy's phrase query, scored with the words, ranks first.
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
+            Occur::Must,
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, phrase(1, 0)),
+                (Occur::Should, phrase(0, 2)),
+            ])),
+        )];
+        clauses.extend(word_clauses());
+        let expected = searcher
+            .search(
+                &BooleanQuery::new(clauses),
+                &TopDocs::with_limit(k).order_by_score(),
+            )
+            .unwrap();
+        assert_eq!(expected.len(), k);
+        let matching = BooleanQuery::new(word_clauses());
+        let by_words = searcher
+            .search(&matching, &TopDocs::with_limit(k).order_by_score())
+            .unwrap();
+        let search = Search {
+            words: &words,
+            phrases: &phrases,
+            matching: &matching,
+            filters: &[],
+        };
+        for floor in [f32::MIN, by_words[k - 1].0] {
+            let got = top(&searcher, &search, floor, k).unwrap();
+            let addrs = |v: &[(f32, DocAddress)]| v.iter().map(|x| x.1).collect::<Vec<_>>();
+            assert_eq!(addrs(&got), addrs(&expected), "floor {floor}");
+            for (g, e) in got.iter().zip(&expected) {
+                assert!((g.0 - e.0).abs() < 1e-4 * e.0, "{g:?} vs {e:?}");
+            }
+        }
+    }
+}
