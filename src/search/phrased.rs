@@ -29,12 +29,13 @@ pub(super) struct Phrase {
 }
 
 /// What the search is made of. `words`: each query stem's term and boost, in the order the
-/// word query sums them; `matching` scores the words within the filters (a passage's word
-/// score); `filters` limit the passages (each adds 1 to a score, as in `matching`).
+/// word query sums them; `matching`: the weight of the words within the filters (it gives a
+/// passage's word score); `filters` limit the passages (each adds 1 to a score, as in
+/// `matching`).
 pub(super) struct Search<'a> {
     pub words: &'a [(Term, f32)],
     pub phrases: &'a [Phrase],
-    pub matching: &'a dyn Query,
+    pub matching: &'a dyn Weight,
     pub filters: &'a [Box<dyn Query>],
 }
 
@@ -95,7 +96,7 @@ pub(super) fn top(
         .iter()
         .map(|p| p.query.weight(scoring))
         .collect::<tantivy::Result<_>>()?;
-    let matching = s.matching.weight(scoring)?;
+    let matching = s.matching;
     let driver = driver(s).weight(EnableScoring::disabled_from_searcher(searcher))?;
     let filters = s.filters.len() as f32;
 
@@ -333,10 +334,13 @@ mod tests {
         let by_words = searcher
             .search(&matching, &TopDocs::with_limit(k).order_by_score())
             .unwrap();
+        let weight = matching
+            .weight(EnableScoring::enabled_from_searcher(&searcher))
+            .unwrap();
         let search = Search {
             words: &words,
             phrases: &phrases,
-            matching: &matching,
+            matching: weight.as_ref(),
             filters: &[],
         };
         for floor in [f32::MIN, by_words[k - 1].0] {

@@ -7,11 +7,11 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::columnar::ColumnValues;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, PhraseQuery, Query,
-    Scorer, TermQuery, TermSetQuery,
+    Scorer, TermQuery, TermSetQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
@@ -363,7 +363,12 @@ impl Snapshot {
         };
         let matching = with(matching);
         let k = (want + 40).max(60);
-        let Ok(total) = searcher.search(&matching, &Count) else {
+        // One weight for counting, the top k and scoring the other candidates (making a weight
+        // looks every word up in every segment).
+        let Ok(weight) = matching.weight(EnableScoring::enabled_from_searcher(&searcher)) else {
+            return Found::default();
+        };
+        let Ok(total) = collect(&searcher, weight.as_ref(), &Count) else {
             return Found::default();
         };
         // Candidates: the best by the words alone (which lets tantivy skip blocks of postings
@@ -371,8 +376,11 @@ impl Snapshot {
         // phrase, scored by words and phrases together. Between them they hold the top k of
         // words and phrases together: a passage without a phrase scores its words' score, and
         // every passage above it by that score is above it in the whole query too.
-        let Ok(by_words) = searcher.search(&matching, &TopDocs::with_limit(k).order_by_score())
-        else {
+        let Ok(by_words) = collect(
+            &searcher,
+            weight.as_ref(),
+            &TopDocs::with_limit(k).order_by_score(),
+        ) else {
             return Found::default();
         };
         let mut scores: HashMap<DocAddress, f32> = HashMap::new();
@@ -385,7 +393,7 @@ impl Snapshot {
             let search = phrased::Search {
                 words: &words,
                 phrases: &phrases,
-                matching: matching.as_ref(),
+                matching: weight.as_ref(),
                 filters: &filters,
             };
             // The k-th best by words alone: the k-th best of the whole search scores at least
@@ -410,7 +418,7 @@ impl Snapshot {
             .filter(|a| !scores.contains_key(a))
             .collect();
         rest.sort();
-        for (s, a) in exact_scores(&searcher, matching.as_ref(), &rest) {
+        for (s, a) in exact_scores(&searcher, weight.as_ref(), &rest) {
             scores.insert(a, s);
         }
         let mut top: Vec<(f32, DocAddress)> = scores.into_iter().map(|(a, s)| (s, a)).collect();
@@ -667,17 +675,27 @@ fn stems_held<'a>(
     out
 }
 
-/// The score `query` gives each of `addrs` (ascending), found by moving its scorer to each: the
+/// Runs a collector with a weight already made (what `Searcher::search` does after making it).
+fn collect<C: Collector>(
+    searcher: &Searcher,
+    weight: &dyn Weight,
+    collector: &C,
+) -> tantivy::Result<C::Fruit> {
+    let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
+    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+        fruits.push(collector.collect_segment(weight, ord as u32, seg)?);
+    }
+    collector.merge_fruits(fruits)
+}
+
+/// The score `weight` gives each of `addrs` (ascending), found by moving its scorer to each: the
 /// same sum, in the same order, as a search would compute. A passage the query does not match
 /// scores 0.
 fn exact_scores(
     searcher: &Searcher,
-    query: &dyn Query,
+    weight: &dyn Weight,
     addrs: &[DocAddress],
 ) -> Vec<(f32, DocAddress)> {
-    let Ok(weight) = query.weight(EnableScoring::enabled_from_searcher(searcher)) else {
-        return Vec::new();
-    };
     let mut out = Vec::with_capacity(addrs.len());
     for group in addrs.chunk_by(|a, b| a.segment_ord == b.segment_ord) {
         let seg = searcher.segment_reader(group[0].segment_ord);
@@ -693,17 +711,28 @@ fn exact_scores(
     out
 }
 
-/// A filter matching documents with any of `terms`, each match scoring 1 like a `TermSetQuery`
-/// (whose single-term case adds its constant score), without building an FST for one term.
+/// A filter matching documents with any of `terms`, each match scoring 1 like a `TermSetQuery`.
+/// A few terms (a speaker, a surname several speakers share, a document) are term queries:
+/// a `TermSetQuery` builds an FST of its terms on every search, which costs more than the
+/// search itself when there are few; many terms (the documents of a date range) keep it.
 fn any_term(terms: Vec<Term>) -> Box<dyn Query> {
-    if let [t] = &terms[..] {
-        Box::new(ConstScoreQuery::new(
-            Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic)),
-            1.0,
-        ))
-    } else {
-        Box::new(TermSetQuery::new(terms))
-    }
+    const FEW: usize = 16;
+    let term =
+        |t: Term| -> Box<dyn Query> { Box::new(TermQuery::new(t, IndexRecordOption::Basic)) };
+    let matching: Box<dyn Query> = match terms.len() {
+        0..=1 => match terms.into_iter().next() {
+            Some(t) => term(t),
+            None => return Box::new(TermSetQuery::new(Vec::<Term>::new())),
+        },
+        2..=FEW => Box::new(BooleanQuery::new(
+            terms
+                .into_iter()
+                .map(|t| (Occur::Should, term(t)))
+                .collect(),
+        )),
+        _ => return Box::new(TermSetQuery::new(terms)),
+    };
+    Box::new(ConstScoreQuery::new(matching, 1.0))
 }
 
 #[cfg(test)]
