@@ -123,8 +123,11 @@ pub fn excerpt(
     // A sentence's worth: the weights of the question's words in it (repeats count little, and
     // words already shown in `known` count little: a second sentence should add something).
     let score_of = |(s, e): (usize, usize), known: &HashSet<&str>| -> f32 {
+        // The words are in text order: the sentence's are a slice of them.
+        let from = words.partition_point(|w| w.0 < s);
+        let to = words.partition_point(|w| w.0 < e);
         let ws: Vec<&(usize, usize, String)> =
-            words.iter().filter(|w| w.0 >= s && w.1 <= e).collect();
+            words[from..to].iter().filter(|w| w.1 <= e).collect();
         let mut seen: HashMap<&str, u32> = HashMap::new();
         let mut score = 0.0;
         for w in &ws {
