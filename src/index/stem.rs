@@ -9,6 +9,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
@@ -22,14 +23,38 @@ thread_local! {
 
 struct Memory {
     stemmer: frostem::Stemmer,
-    stems: HashMap<Box<str>, Box<str>>,
+    stems: HashMap<Box<str>, Box<str>, BuildHasherDefault<WordHasher>>,
+}
+
+/// A hash for short words (FxHash's multiply-rotate): the memory is looked up once per word of
+/// every passage indexed, where the standard SipHash costs more than the lookup. Not for keys
+/// an adversary chooses to collide; a slow corpus is the worst they could make.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl Default for Memory {
     fn default() -> Self {
         Memory {
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
-            stems: HashMap::new(),
+            stems: HashMap::default(),
         }
     }
 }
