@@ -9,21 +9,23 @@
 //! it could earn reach the current k-th best. The result is the top k that the phrase query,
 //! scored with the words, would give.
 
+use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, EnableScoring, Occur, Query, Scorer, TermQuery, Weight,
+    Bm25Weight, BooleanQuery, BoostQuery, EnableScoring, Occur, Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, DocId, DocSet, Searcher, SeekDangerResult, Term, TERMINATED};
+use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, Term, TERMINATED};
 
 /// BM25's `k1`, as tantivy scores.
 const K1: f32 = 1.2;
 
-/// A phrase: two of the words (indices into the words) and the weight of its bonus.
+/// A phrase: two of the words (indices into the words, in the question's order), how far apart
+/// they may stand, and the weight of its bonus. Scored as tantivy's `PhraseQuery` with that slop,
+/// boosted by `boost`, scores.
 pub(super) struct Phrase {
     pub a: usize,
     pub b: usize,
-    /// The scoring query of the phrase (its bonus already weighted).
-    pub query: Box<dyn Query>,
+    pub slop: u32,
     /// The bonus's weight relative to a word's BM25.
     pub boost: f32,
 }
@@ -37,13 +39,6 @@ pub(super) struct Search<'a> {
     pub phrases: &'a [Phrase],
     pub matching: &'a dyn Weight,
     pub filters: &'a [Box<dyn Query>],
-}
-
-/// Where a phrase scorer stands: on a document, or past an unknown point below `lower`
-/// (after a `seek_danger` that missed, when only `seek_danger` may be called again).
-enum At {
-    Valid,
-    Below(DocId),
 }
 
 /// The best `k` passages holding a phrase, by words plus phrase bonuses, as (score, address) in
@@ -91,10 +86,13 @@ pub(super) fn top(
             .weight(scoring)
         })
         .collect::<tantivy::Result<_>>()?;
-    let phrase_weights: Vec<Box<dyn Weight>> = s
+    let phrase_bm25: Vec<Bm25Weight> = s
         .phrases
         .iter()
-        .map(|p| p.query.weight(scoring))
+        .map(|p| {
+            let terms = [s.words[p.a].0.clone(), s.words[p.b].0.clone()];
+            Ok(Bm25Weight::for_terms(searcher, &terms)?.boost_by(p.boost))
+        })
         .collect::<tantivy::Result<_>>()?;
     let matching = s.matching;
     let driver = driver(s).weight(EnableScoring::disabled_from_searcher(searcher))?;
@@ -107,10 +105,15 @@ pub(super) fn top(
             .iter()
             .map(|w| w.scorer(seg, 1.0))
             .collect::<tantivy::Result<_>>()?;
-        let mut phrases: Vec<(Box<dyn Scorer>, At)> = phrase_weights
+        let mut phrases: Vec<Option<Positions>> = s
+            .phrases
             .iter()
-            .map(|w| Ok((w.scorer(seg, 1.0)?, At::Valid)))
+            .map(|p| Positions::open(seg, &s.words[p.a].0, &s.words[p.b].0))
             .collect::<tantivy::Result<_>>()?;
+        let fieldnorms = match s.words.first() {
+            Some((t, _)) => seg.get_fieldnorms_reader(t.field())?,
+            None => continue,
+        };
         let mut words = matching.scorer(seg, 1.0)?;
         let mut score = vec![0.0f32; terms.len()];
         let mut doc = drive.doc();
@@ -141,12 +144,13 @@ pub(super) fn top(
             if most * 1.001 + 1e-3 >= bar {
                 let mut bonus = 0.0f32;
                 let mut held = false;
-                for (p, (scorer, at)) in s.phrases.iter().zip(phrases.iter_mut()) {
+                for ((p, pos), bm25) in s.phrases.iter().zip(phrases.iter_mut()).zip(&phrase_bm25) {
                     if score[p.a] == 0.0 || score[p.b] == 0.0 {
                         continue;
                     }
-                    if holds(scorer.as_mut(), at, doc) {
-                        bonus += scorer.score();
+                    let count = pos.as_mut().map_or(0, |pos| pos.count(doc, p.slop));
+                    if count > 0 {
+                        bonus += bm25.score(fieldnorms.fieldnorm_id(doc), count);
                         held = true;
                     }
                 }
@@ -169,24 +173,78 @@ pub(super) fn top(
     Ok(best)
 }
 
-/// Does the phrase scorer match `doc`? Documents are asked in ascending order.
-fn holds(scorer: &mut dyn Scorer, at: &mut At, doc: DocId) -> bool {
-    match *at {
-        At::Valid if scorer.doc() > doc => return false,
-        At::Valid if scorer.doc() == doc => return true,
-        At::Below(lower) if doc < lower => return false,
-        _ => {}
+/// The positions of a phrase's two words in one segment, read as tantivy's phrase scorer reads
+/// them: the word with fewer passages on the left, the first word's positions shifted by one so
+/// that the two line up where the words stand in order.
+struct Positions {
+    left: (SegmentPostings, u32),
+    right: (SegmentPostings, u32),
+    left_at: Vec<u32>,
+    right_at: Vec<u32>,
+}
+
+impl Positions {
+    /// `None` when the segment lacks either word.
+    fn open(seg: &SegmentReader, a: &Term, b: &Term) -> tantivy::Result<Option<Positions>> {
+        let inv = seg.inverted_index(a.field())?;
+        let read = |t: &Term| inv.read_postings(t, IndexRecordOption::WithFreqsAndPositions);
+        let (Some(pa), Some(pb)) = (read(a)?, read(b)?) else {
+            return Ok(None);
+        };
+        let (left, right) = if pa.size_hint() <= pb.size_hint() {
+            ((pa, 1), (pb, 0))
+        } else {
+            ((pb, 0), (pa, 1))
+        };
+        Ok(Some(Positions {
+            left,
+            right,
+            left_at: Vec::new(),
+            right_at: Vec::new(),
+        }))
     }
-    match scorer.seek_danger(doc) {
-        SeekDangerResult::Found => {
-            *at = At::Valid;
-            true
+
+    /// How many times the phrase occurs in `doc` (asked in ascending order).
+    fn count(&mut self, doc: DocId, slop: u32) -> u32 {
+        for (p, _) in [&mut self.left, &mut self.right] {
+            if p.doc() < doc {
+                p.seek(doc);
+            }
+            if p.doc() != doc {
+                return 0;
+            }
         }
-        SeekDangerResult::SeekLowerBound(lower) => {
-            *at = At::Below(lower);
-            false
+        self.left
+            .0
+            .positions_with_offset(self.left.1, &mut self.left_at);
+        self.right
+            .0
+            .positions_with_offset(self.right.1, &mut self.right_at);
+        count_with_slop(&self.left_at, &self.right_at, slop)
+    }
+}
+
+/// Matches of `left` positions with `right` ones at most `slop` apart, each used once: tantivy's
+/// `intersection_count_with_slop` (two terms), so that counts, and scores, are the same.
+fn count_with_slop(left: &[u32], right: &[u32], slop: u32) -> u32 {
+    let (mut l, mut r, mut count) = (0, 0, 0);
+    while l < left.len() && r < right.len() {
+        let (lv, rv) = (left[l], right[r]);
+        if lv.abs_diff(rv) <= slop {
+            // A later left position may be closer; the last not past the right one is taken.
+            while l + 1 < left.len() && left[l + 1] <= rv {
+                l += 1;
+            }
+            count += 1;
+            l += 1;
+            r += 1;
+        } else if lv < rv {
+            l += 1;
+        } else {
+            r += 1;
         }
     }
+    count
 }
 
 /// Passages holding both words of some phrase, within the filters (no scores).
@@ -303,13 +361,13 @@ mod tests {
             Phrase {
                 a: 1,
                 b: 0,
-                query: phrase(1, 0),
+                slop: 2,
                 boost: 0.5,
             },
             Phrase {
                 a: 0,
                 b: 2,
-                query: phrase(0, 2),
+                slop: 2,
                 boost: 0.5,
             },
         ];

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::columnar::ColumnValues;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, PhraseQuery, Query,
-    Scorer, TermQuery, TermSetQuery, Weight,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, Query, Scorer,
+    TermQuery, TermSetQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
@@ -334,15 +334,10 @@ impl Snapshot {
             .iter()
             .filter(|(a, b)| a != b)
             .filter_map(|(a, b)| {
-                let mut pq = PhraseQuery::new(vec![
-                    Term::from_field_text(f.text, a),
-                    Term::from_field_text(f.text, b),
-                ]);
-                pq.set_slop(PHRASE_SLOP);
                 Some(phrased::Phrase {
                     a: stems.iter().position(|s| s == a)?,
                     b: stems.iter().position(|s| s == b)?,
-                    query: Box::new(BoostQuery::new(Box::new(pq), PHRASE_BONUS)),
+                    slop: PHRASE_SLOP,
                     boost: PHRASE_BONUS,
                 })
             })
