@@ -45,61 +45,110 @@ pub(super) struct Search<'a> {
 /// descending score then index order. `floor`: a score the k-th best passage of the whole
 /// search is known to reach (the k-th best by words alone): passages that cannot reach it are
 /// left out.
+#[cfg(test)]
 pub(super) fn top(
     searcher: &Searcher,
     s: &Search,
     floor: f32,
     k: usize,
 ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
-    let scoring = EnableScoring::enabled_from_searcher(searcher);
-    let n = searcher.num_docs();
-    let idf = |t: &Term| -> tantivy::Result<f32> {
-        let df = searcher.doc_freq(t)?.min(n);
-        Ok((1.0 + ((n - df) as f32 + 0.5) / (df as f32 + 0.5)).ln())
-    };
-    // Each word's BM25 weight (score = weight × tf factor, the factor from the passage's term
-    // frequency and length); a phrase's is the sum of its words' idf, times its boost.
-    let idfs: Vec<f32> = s
-        .words
-        .iter()
-        .map(|(t, _)| idf(t))
-        .collect::<tantivy::Result<_>>()?;
-    let word_weight: Vec<f32> = s
-        .words
-        .iter()
-        .zip(&idfs)
-        .map(|((_, boost), idf)| idf * (1.0 + K1) * boost)
-        .collect();
-    let phrase_weight: Vec<f32> = s
-        .phrases
-        .iter()
-        .map(|p| (idfs[p.a] + idfs[p.b]) * (1.0 + K1) * p.boost)
-        .collect();
-    let term_weights: Vec<Box<dyn Weight>> = s
-        .words
-        .iter()
-        .map(|(t, boost)| {
-            BoostQuery::new(
-                Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs)),
-                *boost,
-            )
-            .weight(scoring)
-        })
-        .collect::<tantivy::Result<_>>()?;
-    let phrase_bm25: Vec<Bm25Weight> = s
-        .phrases
-        .iter()
-        .map(|p| {
-            let terms = [s.words[p.a].0.clone(), s.words[p.b].0.clone()];
-            Ok(Bm25Weight::for_terms(searcher, &terms)?.boost_by(p.boost))
-        })
-        .collect::<tantivy::Result<_>>()?;
-    let matching = s.matching;
-    let driver = driver(s).weight(EnableScoring::disabled_from_searcher(searcher))?;
-    let filters = s.filters.len() as f32;
-
-    let mut best: Vec<(f32, DocAddress)> = Vec::with_capacity(k + 1);
+    let p = Prepared::new(searcher, s)?;
+    let mut all = Vec::new();
     for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+        all.extend(p.top_in(s, ord as u32, seg, floor, k)?);
+    }
+    Ok(best_of(all, k))
+}
+
+/// The best `k` of (score, address) pairs: descending score, then index order.
+pub(super) fn best_of(mut all: Vec<(f32, DocAddress)>, k: usize) -> Vec<(f32, DocAddress)> {
+    all.sort_by(|a, b| {
+        b.0.partial_cmp(&a.0)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| a.1.cmp(&b.1))
+    });
+    all.truncate(k);
+    all
+}
+
+/// What a search needs in every segment, made once: weights and BM25 figures.
+pub(super) struct Prepared {
+    word_weight: Vec<f32>,
+    phrase_weight: Vec<f32>,
+    term_weights: Vec<Box<dyn Weight>>,
+    phrase_bm25: Vec<Bm25Weight>,
+    driver: Box<dyn Weight>,
+}
+
+impl Prepared {
+    pub(super) fn new(searcher: &Searcher, s: &Search) -> tantivy::Result<Prepared> {
+        let scoring = EnableScoring::enabled_from_searcher(searcher);
+        let n = searcher.num_docs();
+        let idf = |t: &Term| -> tantivy::Result<f32> {
+            let df = searcher.doc_freq(t)?.min(n);
+            Ok((1.0 + ((n - df) as f32 + 0.5) / (df as f32 + 0.5)).ln())
+        };
+        // Each word's BM25 weight (score = weight × tf factor, the factor from the passage's
+        // term frequency and length); a phrase's is the sum of its words' idf, times its boost.
+        let idfs: Vec<f32> = s
+            .words
+            .iter()
+            .map(|(t, _)| idf(t))
+            .collect::<tantivy::Result<_>>()?;
+        Ok(Prepared {
+            word_weight: s
+                .words
+                .iter()
+                .zip(&idfs)
+                .map(|((_, boost), idf)| idf * (1.0 + K1) * boost)
+                .collect(),
+            phrase_weight: s
+                .phrases
+                .iter()
+                .map(|p| (idfs[p.a] + idfs[p.b]) * (1.0 + K1) * p.boost)
+                .collect(),
+            term_weights: s
+                .words
+                .iter()
+                .map(|(t, boost)| {
+                    BoostQuery::new(
+                        Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs)),
+                        *boost,
+                    )
+                    .weight(scoring)
+                })
+                .collect::<tantivy::Result<_>>()?,
+            phrase_bm25: s
+                .phrases
+                .iter()
+                .map(|p| {
+                    let terms = [s.words[p.a].0.clone(), s.words[p.b].0.clone()];
+                    Ok(Bm25Weight::for_terms(searcher, &terms)?.boost_by(p.boost))
+                })
+                .collect::<tantivy::Result<_>>()?,
+            driver: driver(s).weight(EnableScoring::disabled_from_searcher(searcher))?,
+        })
+    }
+
+    /// [`top`] within one segment (`ord`: its place in the searcher). Segments are independent,
+    /// so they can be searched at once; the best of their results is the best overall.
+    pub(super) fn top_in(
+        &self,
+        s: &Search,
+        ord: u32,
+        seg: &SegmentReader,
+        floor: f32,
+        k: usize,
+    ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+        let Prepared {
+            word_weight,
+            phrase_weight,
+            term_weights,
+            phrase_bm25,
+            driver,
+        } = self;
+        let filters = s.filters.len() as f32;
+        let mut best: Vec<(f32, DocAddress)> = Vec::with_capacity(k + 1);
         let mut drive = driver.scorer(seg, 1.0)?;
         let mut terms: Vec<Box<dyn Scorer>> = term_weights
             .iter()
@@ -112,9 +161,9 @@ pub(super) fn top(
             .collect::<tantivy::Result<_>>()?;
         let fieldnorms = match s.words.first() {
             Some((t, _)) => seg.get_fieldnorms_reader(t.field())?,
-            None => continue,
+            None => return Ok(best),
         };
-        let mut words = matching.scorer(seg, 1.0)?;
+        let mut words = s.matching.scorer(seg, 1.0)?;
         let mut score = vec![0.0f32; terms.len()];
         let mut doc = drive.doc();
         while doc != TERMINATED {
@@ -129,7 +178,7 @@ pub(super) fn top(
             // phrase occurs no more often than its more frequent word, and the factor grows
             // with the count).
             let mut most: f32 = score.iter().sum::<f32>() + filters;
-            for (p, w) in s.phrases.iter().zip(&phrase_weight) {
+            for (p, w) in s.phrases.iter().zip(phrase_weight) {
                 if score[p.a] > 0.0 && score[p.b] > 0.0 {
                     let factor = (score[p.a] / word_weight[p.a]).max(score[p.b] / word_weight[p.b]);
                     most += w * factor;
@@ -144,7 +193,7 @@ pub(super) fn top(
             if most * 1.001 + 1e-3 >= bar {
                 let mut bonus = 0.0f32;
                 let mut held = false;
-                for ((p, pos), bm25) in s.phrases.iter().zip(phrases.iter_mut()).zip(&phrase_bm25) {
+                for ((p, pos), bm25) in s.phrases.iter().zip(phrases.iter_mut()).zip(phrase_bm25) {
                     if score[p.a] == 0.0 || score[p.b] == 0.0 {
                         continue;
                     }
@@ -156,7 +205,7 @@ pub(super) fn top(
                 }
                 if held && words.doc() <= doc && words.seek(doc) == doc {
                     let total = words.score() + bonus;
-                    let addr = DocAddress::new(ord as u32, doc);
+                    let addr = DocAddress::new(ord, doc);
                     let at = best
                         .iter()
                         .position(|(sc, a)| total > *sc || (total == *sc && addr < *a))
@@ -169,8 +218,8 @@ pub(super) fn top(
             }
             doc = drive.advance();
         }
+        Ok(best)
     }
-    Ok(best)
 }
 
 /// The positions of a phrase's two words in one segment, read as tantivy's phrase scorer reads

@@ -38,6 +38,9 @@ pub struct Snapshot {
 const FOCUS_BOOST: f32 = 1.5;
 /// Words adjacent in the question count as a phrase up to this many words apart in a passage.
 const PHRASE_SLOP: u32 = 2;
+/// Passages holding a question word (summed over the words) from which a question's segments
+/// are searched on all cores at once.
+const SPREAD_POSTINGS: u64 = 50_000;
 /// A phrase's bonus, relative to the BM25 of its two words.
 const PHRASE_BONUS: f32 = 0.5;
 
@@ -272,18 +275,28 @@ impl Snapshot {
             term_stems.push(s);
         }
         let n_docs = searcher.num_docs().max(1) as f32;
-        let weights: HashMap<String, f32> = stems
+        let dfs: Vec<u64> = stems
             .iter()
             .map(|s| {
-                let df = searcher
+                searcher
                     .doc_freq(&Term::from_field_text(f.text, s))
-                    .unwrap_or(0) as f32;
+                    .unwrap_or(0)
+            })
+            .collect();
+        let weights: HashMap<String, f32> = stems
+            .iter()
+            .zip(&dfs)
+            .map(|(s, &df)| {
+                let df = df as f32;
                 (
                     s.clone(),
                     boost[s] * (1.0 + (n_docs - df + 0.5) / (df + 0.5)).ln(),
                 )
             })
             .collect();
+        // Passages holding a question word: past this many, an index of several segments is
+        // searched on all cores at once (below it, starting threads costs more than it saves).
+        let spread = dfs.iter().sum::<u64>() >= SPREAD_POSTINGS;
         let pairs: Vec<(String, String)> = plan
             .adjacent
             .iter()
@@ -363,19 +376,25 @@ impl Snapshot {
         let Ok(weight) = matching.weight(EnableScoring::enabled_from_searcher(&searcher)) else {
             return Found::default();
         };
-        let Ok(total) = collect(&searcher, weight.as_ref(), &Count) else {
+        let by_score = TopDocs::with_limit(k).order_by_score();
+        let per_segment = each_segment(&searcher, spread, |ord| {
+            let seg = searcher.segment_reader(ord);
+            Ok::<_, tantivy::TantivyError>((
+                Count.collect_segment(weight.as_ref(), ord, seg)?,
+                by_score.collect_segment(weight.as_ref(), ord, seg)?,
+            ))
+        });
+        let Ok(per_segment) = per_segment.into_iter().collect::<Result<Vec<_>, _>>() else {
             return Found::default();
         };
+        let (counts, tops): (Vec<_>, Vec<_>) = per_segment.into_iter().unzip();
+        let total: usize = counts.into_iter().sum();
         // Candidates: the best by the words alone (which lets tantivy skip blocks of postings
         // that cannot enter the top: block-max WAND), and the best of the passages holding a
         // phrase, scored by words and phrases together. Between them they hold the top k of
         // words and phrases together: a passage without a phrase scores its words' score, and
         // every passage above it by that score is above it in the whole query too.
-        let Ok(by_words) = collect(
-            &searcher,
-            weight.as_ref(),
-            &TopDocs::with_limit(k).order_by_score(),
-        ) else {
+        let Ok(by_words) = by_score.merge_fruits(tops) else {
             return Found::default();
         };
         let mut scores: HashMap<DocAddress, f32> = HashMap::new();
@@ -398,9 +417,16 @@ impl Snapshot {
             } else {
                 f32::MIN
             };
-            let Ok(top) = phrased::top(&searcher, &search, floor, k) else {
+            let Ok(prepared) = phrased::Prepared::new(&searcher, &search) else {
                 return Found::default();
             };
+            let found = each_segment(&searcher, spread, |ord| {
+                prepared.top_in(&search, ord, searcher.segment_reader(ord), floor, k)
+            });
+            let Ok(found) = found.into_iter().collect::<Result<Vec<_>, _>>() else {
+                return Found::default();
+            };
+            let top = phrased::best_of(found.into_iter().flatten().collect(), k);
             scores.extend(top.into_iter().map(|(s, a)| (a, s)));
         }
         // The others score their words: a search of the words alone, moved to each of them
@@ -670,17 +696,15 @@ fn stems_held<'a>(
     out
 }
 
-/// Runs a collector with a weight already made (what `Searcher::search` does after making it).
-fn collect<C: Collector>(
-    searcher: &Searcher,
-    weight: &dyn Weight,
-    collector: &C,
-) -> tantivy::Result<C::Fruit> {
-    let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
-    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
-        fruits.push(collector.collect_segment(weight, ord as u32, seg)?);
+/// `f` for each segment of the searcher, in order: on all cores at once when `spread` (a big
+/// index has several segments, searched independently; a small one has one).
+fn each_segment<R: Send>(searcher: &Searcher, spread: bool, f: impl Fn(u32) -> R + Sync) -> Vec<R> {
+    let ords: Vec<u32> = (0..searcher.segment_readers().len() as u32).collect();
+    if spread {
+        crate::par::map(&ords, |&ord| f(ord))
+    } else {
+        ords.into_iter().map(f).collect()
     }
-    collector.merge_fruits(fruits)
 }
 
 /// The score `weight` gives each of `addrs` (ascending), found by moving its scorer to each: the
