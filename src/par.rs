@@ -21,14 +21,17 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     let chunk = items.len().div_ceil(n);
     let f = &f;
     thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
+        // The calling thread does the first chunk itself: one thread fewer to start.
+        let mut chunks = items.chunks(chunk);
+        let first = chunks.next().unwrap_or_default();
+        let handles: Vec<_> = chunks
             .map(|c| s.spawn(move || c.iter().map(f).collect::<Vec<R>>()))
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+        let mut out: Vec<R> = first.iter().map(f).collect();
+        for h in handles {
+            out.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        out
     })
 }
 

@@ -40,7 +40,7 @@ const FOCUS_BOOST: f32 = 1.5;
 const PHRASE_SLOP: u32 = 2;
 /// Passages holding a question word (summed over the words) from which a question's segments
 /// are searched on all cores at once.
-const SPREAD_POSTINGS: u64 = 50_000;
+const SPREAD_POSTINGS: u64 = 300_000;
 /// A phrase's bonus, relative to the BM25 of its two words.
 const PHRASE_BONUS: f32 = 0.5;
 
