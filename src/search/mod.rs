@@ -4,8 +4,8 @@
 //! The [`Engine`] holds the current [`Snapshot`] of the index and swaps in a new one when the
 //! corpus changes ([`Engine::refresh`]): the new index is built beside the old one, and requests keep
 //! answering from the old snapshot until the swap. Ranking lives in [`snapshot`] (phrases in
-//! `phrased`), quotes in
-//! [`excerpt`], question reading in [`question`], the other lookups in [`lookup`].
+//! `phrased`), quotes in [`excerpt`], question reading in [`question`], the other lookups in
+//! [`lookup`].
 
 pub mod excerpt;
 pub mod lookup;
