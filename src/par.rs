@@ -1,8 +1,9 @@
-//! Work spread over the machine's cores: one ordered map over a slice, on scoped threads.
+//! Work spread over the machine's cores: an ordered map over items, on scoped threads.
 //!
-//! Building an index parses every corpus file and analyses every passage; both are independent
-//! per item, so they run on all cores. Kept to `std` (no thread pool crate): the work comes in a
-//! few large batches, where a pool would buy nothing.
+//! Building an index parses every corpus file and makes every passage's index document, each
+//! independent of the others; a big question searches the segments of a big index at once. Kept
+//! to `std` (no thread pool crate): a build is a few large batches, and a question uses at most
+//! one thread per segment, started only when the question is big enough to repay it.
 
 use std::thread;
 
@@ -14,35 +15,16 @@ pub fn threads() -> usize {
 /// `items.iter().map(f).collect()`, with the slice cut into one contiguous chunk per core.
 /// Results come back in the items' order.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let n = threads().min(items.len()).max(1);
-    if n == 1 {
-        return items.iter().map(&f).collect();
-    }
-    let chunk = items.len().div_ceil(n);
-    let f = &f;
-    thread::scope(|s| {
-        // The calling thread does the first chunk itself: one thread fewer to start.
-        let mut chunks = items.chunks(chunk);
-        let first = chunks.next().unwrap_or_default();
-        let handles: Vec<_> = chunks
-            .map(|c| s.spawn(move || c.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        let mut out: Vec<R> = first.iter().map(f).collect();
-        for h in handles {
-            out.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        }
-        out
+    let share = items.len().div_ceil(cores_for(items.len())).max(1);
+    spread(items.chunks(share).collect(), |c| {
+        c.iter().map(&f).collect()
     })
 }
 
 /// [`map`] over owned items: each moves into `f`.
 pub fn map_into<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
-    let n = threads().min(items.len()).max(1);
-    if n == 1 {
-        return items.into_iter().map(&f).collect();
-    }
-    let share = items.len().div_ceil(n);
-    let mut chunks: Vec<Vec<T>> = Vec::with_capacity(n);
+    let share = items.len().div_ceil(cores_for(items.len())).max(1);
+    let mut chunks: Vec<Vec<T>> = Vec::new();
     let mut rest = items;
     while rest.len() > share {
         let tail = rest.split_off(share);
@@ -50,16 +32,29 @@ pub fn map_into<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> V
         rest = tail;
     }
     chunks.push(rest);
-    let f = &f;
+    spread(chunks, |c| c.into_iter().map(&f).collect())
+}
+
+/// Cores worth using for `n` items.
+fn cores_for(n: usize) -> usize {
+    threads().min(n).max(1)
+}
+
+/// Runs `run` on each chunk, one thread per chunk, the calling thread taking the first (one
+/// thread fewer to start; a single chunk starts none), and joins the results in chunk order.
+fn spread<C: Send, R: Send>(chunks: Vec<C>, run: impl Fn(C) -> Vec<R> + Sync) -> Vec<R> {
+    let mut chunks = chunks.into_iter();
+    let Some(first) = chunks.next() else {
+        return Vec::new();
+    };
+    let run = &run;
     thread::scope(|s| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|c| s.spawn(move || c.into_iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+        let handles: Vec<_> = chunks.map(|c| s.spawn(move || run(c))).collect();
+        let mut out = run(first);
+        for h in handles {
+            out.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        out
     })
 }
 

@@ -445,16 +445,11 @@ fn worker_serve(args: &BenchArgs, s: &Settings) -> Result<i32> {
     let started = Instant::now();
     let engine = Engine::open(opts)?;
     let open_ms = started.elapsed().as_secs_f64() * 1e3;
-    let req = |q: &str| AskRequest {
-        question: q.to_string(),
-        limit: LIMIT,
-        ..Default::default()
-    };
     // Warm-up pass (also: how many questions find something).
     let answered = gen
         .questions
         .iter()
-        .filter(|q| !engine.ask(&req(&q.question)).results.is_empty())
+        .filter(|q| !engine.ask(&ask_request(&q.question)).results.is_empty())
         .count();
     let ids: Vec<&String> = gen
         .doc_ids
@@ -495,7 +490,7 @@ fn worker_serve(args: &BenchArgs, s: &Settings) -> Result<i32> {
     for _ in 0..args.rounds.max(1) {
         for q in &gen.questions {
             let t = Instant::now();
-            let a = engine.ask(&req(&q.question));
+            let a = engine.ask(&ask_request(&q.question));
             ask_t.push(t.elapsed());
             std::hint::black_box(a);
             let t = Instant::now();
