@@ -155,7 +155,22 @@ pub struct LabelInfo {
 impl LabelInfo {
     /// The key labels are compared by: brackets dropped, spaces folded, lower case.
     pub fn key(s: &str) -> String {
-        fold_spaces(&s.replace(['[', ']'], " ")).to_lowercase()
+        let mut out = String::with_capacity(s.len());
+        for w in s.split(|c: char| c.is_whitespace() || c == '[' || c == ']') {
+            if w.is_empty() {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+        if out.is_ascii() {
+            out.make_ascii_lowercase();
+            out
+        } else {
+            out.to_lowercase()
+        }
     }
 }
 

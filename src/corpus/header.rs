@@ -44,6 +44,10 @@ pub struct Header {
 
 /// Removes Markdown bold/italic markers and the trailing spaces of a hard line break.
 pub fn strip_markup(line: &str) -> String {
+    // Most lines have no markup: no search-and-copy for them.
+    if !line.contains("**") && !line.contains("__") {
+        return line.trim().to_string();
+    }
     line.replace("**", "").replace("__", "").trim().to_string()
 }
 
@@ -182,7 +186,14 @@ pub fn parse_header(lines: &[&str]) -> Header {
 
 /// Collapses runs of whitespace to one space.
 pub fn fold_spaces(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// Fields read out of a citation string:

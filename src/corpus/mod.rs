@@ -328,11 +328,9 @@ impl Corpus {
             }
         }
         let names = name_index(&parsed);
-        let documents = parsed
-            .into_iter()
-            .enumerate()
-            .map(|(i, p)| resolve(i, p, &names))
-            .collect();
+        let documents = crate::par::map_into(parsed.into_iter().enumerate().collect(), |(i, p)| {
+            resolve(i, p, &names)
+        });
         Corpus {
             documents,
             warnings,
@@ -344,41 +342,56 @@ impl Corpus {
     }
 }
 
+/// The names of the whole corpus: the places names are written out (titles, citations,
+/// summaries, header lines, labels) and the capitalised words of all body text. Shares of the
+/// corpus are read on all cores and merged in order, which gives the index one pass would.
 fn name_index(parsed: &[ParsedDocument]) -> names::NameIndex {
-    let mut ix = names::NameIndex::default();
-    for (i, p) in parsed.iter().enumerate() {
-        ix.add(i, 3, &p.meta.title);
-        if let Some(c) = &p.meta.citation {
-            ix.add(i, 1, c);
-        }
-        if let Some(s) = &p.meta.summary {
-            ix.add(i, 2, s);
-        }
-        for h in &p.header_text {
-            ix.add(i, 2, h);
-        }
-        for u in &p.units {
-            if let Some(l) = &u.label {
-                ix.add(i, 2, &l.raw);
+    let share = parsed.len().div_ceil(crate::par::threads()).max(1);
+    let chunks: Vec<(usize, &[ParsedDocument])> = parsed
+        .chunks(share)
+        .enumerate()
+        .map(|(k, c)| (k * share, c))
+        .collect();
+    let mut parts = crate::par::map(&chunks, |&(first, docs)| {
+        let mut ix = names::NameIndex::default();
+        for (i, p) in (first..).zip(docs) {
+            ix.add(i, 3, &p.meta.title);
+            if let Some(c) = &p.meta.citation {
+                ix.add(i, 1, c);
+            }
+            if let Some(s) = &p.meta.summary {
+                ix.add(i, 2, s);
+            }
+            for h in &p.header_text {
+                ix.add(i, 2, h);
+            }
+            // A label recurs in every turn of its speaker: each is added once, as often as used.
+            let mut labels: Vec<(&str, u32)> = Vec::new();
+            let mut seen: HashMap<&str, usize> = HashMap::new();
+            for l in p.units.iter().filter_map(|u| u.label.as_ref()) {
+                let k = *seen.entry(&l.raw).or_insert_with(|| {
+                    labels.push((&l.raw, 0));
+                    labels.len() - 1
+                });
+                labels[k].1 += 1;
+            }
+            for (raw, n) in labels {
+                ix.add_times(i, 2, raw, n);
+            }
+            for u in &p.units {
+                ix.count(&u.text);
             }
         }
-    }
-    // Counting the capitalised words of all body text is most of the work: on all cores.
-    let share = parsed.len().div_ceil(crate::par::threads()).max(1);
-    let chunks: Vec<&[ParsedDocument]> = parsed.chunks(share).collect();
-    for counts in crate::par::map(&chunks, |docs| {
-        let mut counts = names::Counts::default();
-        for u in docs.iter().flat_map(|p| &p.units) {
-            counts.count(&u.text);
-        }
-        counts
-    }) {
-        ix.absorb(counts);
+        ix
+    })
+    .into_iter();
+    let mut ix = parts.next().unwrap_or_default();
+    for part in parts {
+        ix.merge(part);
     }
     ix
 }
 
-/// Groups a document's labels into speakers, names them, and numbers its passages.
 fn resolve(doc_index: usize, p: ParsedDocument, names: &names::NameIndex) -> Document {
     // Speaker groups: label keys → group index. Definitions join the long label and the alias.
     let mut groups: Vec<Group> = Vec::new();

@@ -18,7 +18,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
-use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
+use tantivy::{doc, Directory, Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::corpus::{corpus_files, Corpus, DocMeta, Document, Speaker};
 pub use schema::{Fields, SCHEMA_VERSION};
@@ -140,9 +140,8 @@ pub fn open_or_build(
     if let Some(ix) = open_current(data_dir, &fp) {
         return Ok((ix, None));
     }
-    let report = build_locked(corpus_dir, data_dir, canonical_base, progress, &lock)?;
-    let cur = current(data_dir).context("the index was built but CURRENT is missing")?;
-    Ok((open_dir(&data_dir.join(&cur.dir), &cur)?, Some(report)))
+    let (ix, report) = build_locked(corpus_dir, data_dir, canonical_base, progress, &lock)?;
+    Ok((ix, Some(report)))
 }
 
 /// The index in service, if it matches `fp` and opens. A damaged pointer or index is moved
@@ -230,13 +229,14 @@ pub enum BuildEvent {
     Done,
 }
 
-/// Parses the corpus and builds a fresh index beside the old one, then swaps it in.
+/// Parses the corpus and builds a fresh index beside the old one, then swaps it in; returns it
+/// opened.
 pub fn build(
     corpus_dir: &Path,
     data_dir: &Path,
     canonical_base: &str,
     progress: &dyn Fn(BuildEvent),
-) -> Result<BuildReport> {
+) -> Result<(OpenIndex, BuildReport)> {
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
     let lock = BuildLock::acquire(data_dir)?;
@@ -249,7 +249,7 @@ fn build_locked(
     canonical_base: &str,
     progress: &dyn Fn(BuildEvent),
     _lock: &BuildLock,
-) -> Result<BuildReport> {
+) -> Result<(OpenIndex, BuildReport)> {
     let started = std::time::Instant::now();
     let fp = fingerprint(corpus_dir, canonical_base)?;
     let corpus = Corpus::load(corpus_dir, canonical_base)?;
@@ -295,15 +295,19 @@ fn build_locked(
     std::fs::write(&ptr_tmp, serde_json::to_vec(&cur)?)?;
     std::fs::rename(&ptr_tmp, data_dir.join("CURRENT"))?;
     remove_old(data_dir, &name, previous.as_deref());
-    progress(BuildEvent::Done);
-    Ok(BuildReport {
+    let mut report = BuildReport {
         documents: catalog.documents.len(),
         passages: catalog.passages,
         speakers,
-        warnings: catalog.warnings,
-        seconds: started.elapsed().as_secs_f64(),
+        warnings: catalog.warnings.clone(),
+        seconds: 0.0,
         bytes,
-    })
+    };
+    // The catalog is in memory already: not read back from the file just written.
+    let ix = open_with_catalog(&dir, &cur, catalog)?;
+    progress(BuildEvent::Done);
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok((ix, report))
 }
 
 /// Removes index directories no longer in service and half builds a killed process left, keeping
@@ -325,8 +329,13 @@ fn remove_old(data_dir: &Path, keep: &str, previous: Option<&str>) {
 }
 
 /// Writes the tantivy index of `documents` and their `catalog` into `dir`; returns the bytes of
-/// passage text indexed. The documents are consumed: each is freed once it is queued for the
-/// writer, so the build holds about one copy of the corpus however far the writer lags behind.
+/// passage text indexed.
+///
+/// The documents are cut into one contiguous share per core, balanced by text, and each share is
+/// indexed on its own thread into segments of its own (tantivy's `SegmentWriter`, no
+/// `IndexWriter`). `meta.json` then lists the segments in corpus order, so the index is the same
+/// whatever the threads' timing: the same passages in the same order as one thread would give,
+/// and equal scores always break the same way. Each share frees its documents as it indexes them.
 fn write_index(
     documents: Vec<Document>,
     catalog: &Catalog,
@@ -334,10 +343,13 @@ fn write_index(
     progress: &dyn Fn(BuildEvent),
 ) -> Result<u64> {
     let (schema, f) = schema::build_schema();
-    // Small doc store blocks: a question loads ~60 candidate passages from all over the index,
-    // and each load decompresses a whole block (16 KB by default).
     let settings = tantivy::IndexSettings {
+        // Small doc store blocks: a question loads ~60 candidate passages from all over the
+        // index, and each load decompresses a whole block (16 KB by default).
         docstore_blocksize: DOCSTORE_BLOCKSIZE,
+        // Every core already runs a share; a compressor thread per share would only add
+        // hand-overs between threads.
+        docstore_compress_dedicated_thread: false,
         ..Default::default()
     };
     let index = Index::builder()
@@ -345,48 +357,146 @@ fn write_index(
         .settings(settings)
         .create_in_dir(dir)?;
     schema::register_analyzers(&index);
-    // One indexing thread: documents enter the index in corpus order whatever the timing, so the
-    // same corpus always gives the same index (and equal scores the same order). The other
-    // cores make the documents.
-    let mut writer: tantivy::IndexWriter<TantivyDocument> =
-        index.writer_with_num_threads(1, WRITER_MEMORY)?;
     progress(BuildEvent::Start {
         passages: catalog.passages,
     });
-    let mut done = 0usize;
-    let mut bytes = 0u64;
-    let mut documents = documents.into_iter().enumerate();
-    loop {
-        // Batches of documents made on all cores.
-        let batch: Vec<(usize, Document)> = documents.by_ref().take(BATCH_DOCUMENTS).collect();
-        if batch.is_empty() {
-            break;
+    let text_bytes = |d: &Document| d.passages.iter().map(|p| p.text.len() as u64).sum::<u64>();
+    let bytes: u64 = documents.iter().map(text_bytes).sum();
+    let shares = shares(documents, crate::par::threads(), text_bytes);
+    let indexed = std::sync::atomic::AtomicUsize::new(0);
+    type Segments = Result<Vec<tantivy::index::SegmentMeta>>;
+    let (results, catalog_written): (Vec<Segments>, Result<()>) = std::thread::scope(|s| {
+        let handles: Vec<_> = shares
+            .into_iter()
+            .map(|share| {
+                let (index, indexed) = (&index, &indexed);
+                s.spawn(move || index_share(index, share, &f, indexed))
+            })
+            .collect();
+        // This thread writes the catalog and reports progress while the shares are indexed.
+        let catalog_written = serde_json::to_vec(catalog)
+            .map_err(anyhow::Error::from)
+            .and_then(|json| Ok(std::fs::write(dir.join("catalog.json"), json)?));
+        let mut told = 0;
+        while !handles.iter().all(|h| h.is_finished()) {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            let now = indexed.load(std::sync::atomic::Ordering::Relaxed);
+            if now != told {
+                told = now;
+                progress(BuildEvent::Indexed { passages: now });
+            }
         }
-        bytes += batch
-            .iter()
-            .flat_map(|(_, d)| &d.passages)
-            .map(|p| p.text.len() as u64)
-            .sum::<u64>();
-        let made = crate::par::map_into(batch, |(i, d)| tantivy_docs(i, d, &f));
-        for docs in made {
-            // One hand-over per corpus document: tantivy queues at most 10,000 of them, which
-            // bounds what waits in memory when parsing runs ahead of indexing.
-            done += docs.len();
-            writer.run(docs.into_iter().map(tantivy::indexer::UserOperation::Add))?;
-        }
-        progress(BuildEvent::Indexed { passages: done });
+        let results: Vec<_> = handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect();
+        (results, catalog_written)
+    });
+    catalog_written?;
+
+    let mut segments = Vec::new();
+    for r in results {
+        segments.extend(r?);
     }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
-    std::fs::write(dir.join("catalog.json"), serde_json::to_vec(catalog)?)?;
+    progress(BuildEvent::Indexed {
+        passages: catalog.passages,
+    });
+    let meta = tantivy::IndexMeta {
+        index_settings: index.settings().clone(),
+        persisted_custom_extensions: Vec::new(),
+        opstamp: catalog.passages as u64,
+        segments,
+        schema: index.schema(),
+        payload: None,
+    };
+    let mut json = serde_json::to_vec_pretty(&meta)?;
+    json.push(b'\n');
+    index.directory().sync_directory()?;
+    index
+        .directory()
+        .atomic_write(Path::new(META_FILE), &json)?;
     Ok(bytes)
 }
 
-/// Memory of the indexing thread before it writes a segment.
+/// tantivy's list of segments, which [`write_index`] writes itself.
+const META_FILE: &str = "meta.json";
+
+/// Memory of one share's segment writer before it writes a segment.
 const WRITER_MEMORY: usize = 100_000_000;
 
-/// Corpus documents per batch handed to the index writer.
-const BATCH_DOCUMENTS: usize = 64;
+/// `documents` (numbered by their place in the catalog) cut into at most `n` contiguous shares
+/// of about equal `weight`, in order.
+fn shares<T>(items: Vec<T>, n: usize, weight: impl Fn(&T) -> u64) -> Vec<Vec<(usize, T)>> {
+    let total: u64 = items.iter().map(&weight).sum();
+    let per = total.div_ceil(n.max(1) as u64).max(1);
+    let mut out: Vec<Vec<(usize, T)>> = vec![Vec::new()];
+    let mut filled = 0u64;
+    for (i, item) in items.into_iter().enumerate() {
+        let w = weight(&item);
+        if filled >= per && out.len() < n {
+            out.push(Vec::new());
+            filled = 0;
+        }
+        filled += w;
+        out.last_mut().expect("one share at least").push((i, item));
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// Indexes one share into segments of `index`, in order; returns their metas. `indexed` counts
+/// the passages done, for the progress bar.
+fn index_share(
+    index: &Index,
+    share: Vec<(usize, Document)>,
+    f: &Fields,
+    indexed: &std::sync::atomic::AtomicUsize,
+) -> Result<Vec<tantivy::index::SegmentMeta>> {
+    use tantivy::indexer::{AddOperation, SegmentWriter};
+    let mut metas = Vec::new();
+    let mut current: Option<(tantivy::index::Segment, SegmentWriter)> = None;
+    let mut opstamp = 0u64;
+    for (ord, d) in share {
+        let (_, writer) = match &mut current {
+            Some(c) => c,
+            None => {
+                let segment = index.new_segment();
+                let writer = SegmentWriter::for_segment(WRITER_MEMORY, segment.clone())?;
+                current.insert((segment, writer))
+            }
+        };
+        let docs = tantivy_docs(ord, d, f);
+        let n = docs.len();
+        for document in docs {
+            writer.add_document(AddOperation { opstamp, document })?;
+            opstamp += 1;
+        }
+        indexed.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        if writer.mem_usage() >= WRITER_MEMORY {
+            if let Some(c) = current.take() {
+                metas.extend(finish_segment(c)?);
+            }
+        }
+    }
+    if let Some(c) = current.take() {
+        metas.extend(finish_segment(c)?);
+    }
+    Ok(metas)
+}
+
+/// Writes a segment's files; its meta, unless it holds no passage.
+fn finish_segment(
+    (segment, writer): (tantivy::index::Segment, tantivy::indexer::SegmentWriter),
+) -> Result<Option<tantivy::index::SegmentMeta>> {
+    let max_doc = writer.max_doc();
+    writer.finalize()?;
+    if max_doc == 0 {
+        return Ok(None);
+    }
+    let meta = segment.with_max_doc(max_doc).meta().clone();
+    meta.untrack_temp_docstore();
+    Ok(Some(meta))
+}
 
 /// The tantivy documents of one corpus document (`ord`: its place in the catalog): one per
 /// passage. The document is dropped
@@ -433,6 +543,11 @@ pub fn open_dir(dir: &Path, cur: &Current) -> Result<OpenIndex> {
             catalog.schema_version
         );
     }
+    open_with_catalog(dir, cur, catalog)
+}
+
+/// Opens an index directory whose catalog is already read.
+fn open_with_catalog(dir: &Path, cur: &Current, catalog: Catalog) -> Result<OpenIndex> {
     let index = Index::open_in_dir(dir)
         .with_context(|| format!("cannot open the index in {}", dir.display()))?;
     schema::register_analyzers(&index);

@@ -117,13 +117,7 @@ impl Engine {
         opts: EngineOptions,
         progress: &dyn Fn(BuildEvent),
     ) -> Result<(Engine, BuildReport)> {
-        let report = index::build(
-            &opts.corpus_dir,
-            &opts.data_dir,
-            &opts.canonical_base,
-            progress,
-        )?;
-        let (ix, _) = index::open_or_build(
+        let (ix, report) = index::build(
             &opts.corpus_dir,
             &opts.data_dir,
             &opts.canonical_base,
@@ -174,9 +168,7 @@ impl Engine {
                 }
             }
         }
-        let report = index::build(&o.corpus_dir, &o.data_dir, &o.canonical_base, progress)?;
-        let (ix, _) =
-            index::open_or_build(&o.corpus_dir, &o.data_dir, &o.canonical_base, progress)?;
+        let (ix, report) = index::build(&o.corpus_dir, &o.data_dir, &o.canonical_base, progress)?;
         self.swap(Snapshot::new(ix, o.clone()));
         Ok(Refresh::Rebuilt(report))
     }
