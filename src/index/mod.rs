@@ -284,7 +284,7 @@ fn build_locked(
     speakers.sort_unstable();
     speakers.dedup();
     let speakers = speakers.len();
-    let bytes = write_index(corpus.documents, &catalog, &tmp, progress)?;
+    let bytes = write_index(corpus.documents, &catalog, &tmp, progress, 0)?;
     std::fs::rename(&tmp, &dir)?;
     // Swap: write the new pointer beside the old one, then rename over it (atomic on POSIX).
     let cur = Current {
@@ -341,6 +341,8 @@ fn write_index(
     catalog: &Catalog,
     dir: &Path,
     progress: &dyn Fn(BuildEvent),
+    // How many shares; 0: one per core, each of at least `MIN_SHARE_BYTES`.
+    share_count: usize,
 ) -> Result<u64> {
     let (schema, f) = schema::build_schema();
     let settings = tantivy::IndexSettings {
@@ -362,7 +364,11 @@ fn write_index(
     });
     let text_bytes = |d: &Document| d.passages.iter().map(|p| p.text.len() as u64).sum::<u64>();
     let bytes: u64 = documents.iter().map(text_bytes).sum();
-    let shares = shares(documents, crate::par::threads(), text_bytes);
+    let share_count = match share_count {
+        0 => crate::par::threads().min(bytes.div_ceil(MIN_SHARE_BYTES) as usize),
+        n => n,
+    };
+    let shares = shares(documents, share_count, text_bytes);
     let indexed = std::sync::atomic::AtomicUsize::new(0);
     type Segments = Result<Vec<tantivy::index::SegmentMeta>>;
     let (results, catalog_written): (Vec<Segments>, Result<()>) = std::thread::scope(|s| {
@@ -420,6 +426,9 @@ fn write_index(
 
 /// tantivy's list of segments, which [`write_index`] writes itself.
 const META_FILE: &str = "meta.json";
+
+/// Least text worth a share (and a segment) of its own: a small corpus stays one segment.
+const MIN_SHARE_BYTES: u64 = 1 << 20;
 
 /// Memory of one share's segment writer before it writes a segment.
 const WRITER_MEMORY: usize = 100_000_000;
@@ -565,4 +574,166 @@ fn open_with_catalog(dir: &Path, cur: &Current, catalog: Catalog) -> Result<Open
         name: cur.dir.clone(),
         fingerprint: cur.fingerprint.clone(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{Passage, PassageKind};
+    use tantivy::collector::TopDocs;
+    use tantivy::query::QueryParser;
+    use tantivy::schema::Value;
+
+    /// Documents of made-up passages over a small vocabulary, so that many passages tie on score.
+    fn documents() -> Vec<Document> {
+        const WORDS: &[&str] = &[
+            "border",
+            "grain",
+            "trains",
+            "snow",
+            "river",
+            "people",
+            "crossed",
+            "returned",
+            "talks",
+            "consulate",
+            "the",
+            "of",
+            "and",
+            "late",
+        ];
+        let mut seed = 7u64;
+        let mut next = move |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        (0..60)
+            .map(|d| {
+                let passages = (0..1 + next(25))
+                    .map(|n| Passage {
+                        n: n as u32,
+                        kind: PassageKind::Paragraph,
+                        speaker: None,
+                        text: (0..3 + next(12))
+                            .map(|_| WORDS[next(WORDS.len())])
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        line: n + 1,
+                    })
+                    .collect();
+                Document {
+                    meta: DocMeta {
+                        id: format!("doc-{d}"),
+                        ..Default::default()
+                    },
+                    speakers: Vec::new(),
+                    passages,
+                }
+            })
+            .collect()
+    }
+
+    fn catalog_of(documents: &[Document]) -> Catalog {
+        Catalog {
+            schema_version: SCHEMA_VERSION,
+            passages: documents.iter().map(|d| d.passages.len()).sum(),
+            documents: documents
+                .iter()
+                .map(|d| DocRecord {
+                    meta: d.meta.clone(),
+                    speakers: d.speakers.clone(),
+                    passages: d.passages.len() as u32,
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    /// (document id, passage) of every passage in index order, segment by segment; the number of
+    /// segments; and the top 40 of a question as (score, document id, passage).
+    type Layout = (Vec<(String, u64)>, usize, Vec<(f32, String, u64)>);
+
+    fn build_with(shares: usize, dir: &Path) -> Layout {
+        let docs = documents();
+        let catalog = catalog_of(&docs);
+        write_index(docs, &catalog, dir, &|_| {}, shares).unwrap();
+        let index = Index::open_in_dir(dir).unwrap();
+        schema::register_analyzers(&index);
+        let f = Fields::from_schema(&index.schema()).unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let stored = |doc: TantivyDocument| {
+            let id = doc
+                .get_first(f.doc_id)
+                .and_then(|v| v.as_str())
+                .unwrap()
+                .to_string();
+            let n = doc.get_first(f.passage).and_then(|v| v.as_u64()).unwrap();
+            (id, n)
+        };
+        let mut order = Vec::new();
+        for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+            for doc in 0..seg.max_doc() {
+                order.push(stored(
+                    searcher
+                        .doc(tantivy::DocAddress::new(ord as u32, doc))
+                        .unwrap(),
+                ));
+            }
+        }
+        let q = QueryParser::for_index(&index, vec![f.text])
+            .parse_query("border grain snow")
+            .unwrap();
+        let top = searcher
+            .search(&q, &TopDocs::with_limit(40).order_by_score())
+            .unwrap()
+            .into_iter()
+            .map(|(score, at)| {
+                let (id, n) = stored(searcher.doc(at).unwrap());
+                (score, id, n)
+            })
+            .collect();
+        (order, searcher.segment_readers().len(), top)
+    }
+
+    #[test]
+    fn shares_give_the_index_one_thread_gives() {
+        let one = tempfile::tempdir().unwrap();
+        let three = tempfile::tempdir().unwrap();
+        let (order1, segments1, top1) = build_with(1, one.path());
+        let (order3, segments3, top3) = build_with(3, three.path());
+        assert_eq!((segments1, segments3), (1, 3));
+        // Passages in corpus order, whatever the threads' timing.
+        let expected: Vec<(String, u64)> = documents()
+            .iter()
+            .flat_map(|d| {
+                d.passages
+                    .iter()
+                    .map(|p| (d.meta.id.clone(), u64::from(p.n)))
+            })
+            .collect();
+        assert_eq!(order1, expected);
+        assert_eq!(order3, expected);
+        // The same scores, and ties broken the same way.
+        assert!(
+            top1.windows(2).any(|w| w[0].0 == w[1].0),
+            "the test wants ties"
+        );
+        assert_eq!(top1, top3);
+    }
+
+    #[test]
+    fn shares_are_contiguous_and_balanced() {
+        let items: Vec<u64> = vec![5, 1, 1, 1, 1, 1, 5, 5];
+        let cut = shares(items, 3, |w| *w);
+        let places: Vec<Vec<usize>> = cut
+            .iter()
+            .map(|s| s.iter().map(|(i, _)| *i).collect())
+            .collect();
+        // 20 in all: shares of about 7, each closed once it holds 7.
+        assert_eq!(places, vec![vec![0, 1, 2], vec![3, 4, 5, 6], vec![7]]);
+        assert_eq!(shares(vec![1u64; 2], 5, |w| *w).len(), 2);
+        assert!(shares(Vec::<u64>::new(), 2, |w| *w).is_empty());
+    }
 }
