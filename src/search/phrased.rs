@@ -325,7 +325,7 @@ fn driver(s: &Search) -> Box<dyn Query> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use tantivy::collector::TopDocs;
     use tantivy::query::{BooleanQuery, Occur, PhraseQuery};
     use tantivy::schema::{Schema, TextFieldIndexing, TextOptions};
@@ -336,7 +336,7 @@ mod tests {
 
     /// 3,000 passages of 4–40 words from a small vocabulary, so that phrases, ties and long
     /// postings all occur; the same every run.
-    fn index() -> (Index, tantivy::schema::Field) {
+    pub(in crate::search) fn index() -> (Index, tantivy::schema::Field) {
         let mut b = Schema::builder();
         let text = b.add_text_field(
             "text",
