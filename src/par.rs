@@ -1,7 +1,8 @@
 //! Work spread over the machine's cores: an ordered map over items, on scoped threads.
 //!
-//! Building an index parses every corpus file and makes every passage's index document, each
-//! independent of the others; a big question searches the segments of a big index at once. Kept
+//! Loading a corpus reads and parses every file, counts its names and resolves its speakers,
+//! each document independent of the others; a big question searches the segments of a big index
+//! at once. (Indexing runs its own threads, one per share of the corpus: see `index`.) Kept
 //! to `std` (no thread pool crate): a build is a few large batches, and a question uses at most
 //! one thread per segment, started only when the question is big enough to repay it.
 
