@@ -174,13 +174,13 @@ impl Prepared {
                 *sc = if t.doc() == doc { t.score() } else { 0.0 };
             }
             // The most this passage can score: its words, and for each phrase whose words it
-            // holds, the phrase's weight times the larger of the two words' tf factors (a
-            // phrase occurs no more often than its more frequent word, and the factor grows
-            // with the count).
+            // holds, the phrase's weight times the smaller of the two words' tf factors (each
+            // occurrence of a phrase takes one occurrence of each word, so it occurs no more
+            // often than its rarer word in the passage, and the factor grows with the count).
             let mut most: f32 = score.iter().sum::<f32>() + filters;
             for (p, w) in s.phrases.iter().zip(phrase_weight) {
                 if score[p.a] > 0.0 && score[p.b] > 0.0 {
-                    let factor = (score[p.a] / word_weight[p.a]).max(score[p.b] / word_weight[p.b]);
+                    let factor = (score[p.a] / word_weight[p.a]).min(score[p.b] / word_weight[p.b]);
                     most += w * factor;
                 }
             }
