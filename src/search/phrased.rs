@@ -11,7 +11,7 @@
 
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{
-    Bm25Weight, BooleanQuery, BoostQuery, EnableScoring, Occur, Query, Scorer, TermQuery, Weight,
+    Bm25Weight, BooleanQuery, EnableScoring, Occur, Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, Term, TERMINATED};
@@ -75,14 +75,14 @@ pub(super) fn best_of(mut all: Vec<(f32, DocAddress)>, k: usize) -> Vec<(f32, Do
 pub(super) struct Prepared {
     word_weight: Vec<f32>,
     phrase_weight: Vec<f32>,
-    term_weights: Vec<Box<dyn Weight>>,
+    /// Each word's BM25 as its term query scores it.
+    word_bm25: Vec<Bm25Weight>,
     phrase_bm25: Vec<Bm25Weight>,
     driver: Box<dyn Weight>,
 }
 
 impl Prepared {
     pub(super) fn new(searcher: &Searcher, s: &Search) -> tantivy::Result<Prepared> {
-        let scoring = EnableScoring::enabled_from_searcher(searcher);
         let n = searcher.num_docs();
         let idf = |t: &Term| -> tantivy::Result<f32> {
             let df = searcher.doc_freq(t)?.min(n);
@@ -107,15 +107,11 @@ impl Prepared {
                 .iter()
                 .map(|p| (idfs[p.a] + idfs[p.b]) * (1.0 + K1) * p.boost)
                 .collect(),
-            term_weights: s
+            word_bm25: s
                 .words
                 .iter()
                 .map(|(t, boost)| {
-                    BoostQuery::new(
-                        Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs)),
-                        *boost,
-                    )
-                    .weight(scoring)
+                    Ok(Bm25Weight::for_terms(searcher, std::slice::from_ref(t))?.boost_by(*boost))
                 })
                 .collect::<tantivy::Result<_>>()?,
             phrase_bm25: s
@@ -143,35 +139,43 @@ impl Prepared {
         let Prepared {
             word_weight,
             phrase_weight,
-            term_weights,
+            word_bm25,
             phrase_bm25,
             driver,
         } = self;
         let filters = s.filters.len() as f32;
         let mut best: Vec<(f32, DocAddress)> = Vec::with_capacity(k + 1);
         let mut drive = driver.scorer(seg, 1.0)?;
-        let mut terms: Vec<Box<dyn Scorer>> = term_weights
-            .iter()
-            .map(|w| w.scorer(seg, 1.0))
-            .collect::<tantivy::Result<_>>()?;
         let mut phrases: Vec<Option<Positions>> = s
             .phrases
             .iter()
             .map(|p| Positions::open(seg, &s.words[p.a].0, &s.words[p.b].0))
             .collect::<tantivy::Result<_>>()?;
-        let fieldnorms = match s.words.first() {
-            Some((t, _)) => seg.get_fieldnorms_reader(t.field())?,
-            None => return Ok(best),
+        let Some(field) = s.words.first().map(|(t, _)| t.field()) else {
+            return Ok(best);
         };
+        let fieldnorms = seg.get_fieldnorms_reader(field)?;
+        // Each word's postings, scored as its term query scores (the same BM25 weight, the same
+        // term frequency and length), without a scorer's indirections.
+        let inv = seg.inverted_index(field)?;
+        let mut terms: Vec<Option<SegmentPostings>> = s
+            .words
+            .iter()
+            .map(|(t, _)| inv.read_postings(t, IndexRecordOption::WithFreqs))
+            .collect::<std::io::Result<_>>()?;
         let mut words = s.matching.scorer(seg, 1.0)?;
         let mut score = vec![0.0f32; terms.len()];
         let mut doc = drive.doc();
         while doc != TERMINATED {
-            for (t, sc) in terms.iter_mut().zip(score.iter_mut()) {
+            for ((t, sc), bm25) in terms.iter_mut().zip(score.iter_mut()).zip(word_bm25) {
+                *sc = 0.0;
+                let Some(t) = t else { continue };
                 if t.doc() < doc {
                     t.seek(doc);
                 }
-                *sc = if t.doc() == doc { t.score() } else { 0.0 };
+                if t.doc() == doc {
+                    *sc = bm25.score(fieldnorms.fieldnorm_id(doc), t.term_freq());
+                }
             }
             // The most this passage can score: its words, and for each phrase whose words it
             // holds, the phrase's weight times the smaller of the two words' tf factors (each
@@ -327,7 +331,7 @@ fn driver(s: &Search) -> Box<dyn Query> {
 #[cfg(test)]
 pub(super) mod tests {
     use tantivy::collector::TopDocs;
-    use tantivy::query::{BooleanQuery, Occur, PhraseQuery};
+    use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery};
     use tantivy::schema::{Schema, TextFieldIndexing, TextOptions};
     use tantivy::{doc, Index};
 
