@@ -48,6 +48,26 @@ pub struct Catalog {
     pub warnings: Vec<String>,
 }
 
+impl Catalog {
+    /// The catalog of `documents` and the warnings of their build, made now.
+    fn of(documents: &[Document], warnings: Vec<String>) -> Catalog {
+        Catalog {
+            schema_version: SCHEMA_VERSION,
+            built_at: now_secs(),
+            passages: documents.iter().map(|d| d.passages.len()).sum(),
+            warnings,
+            documents: documents
+                .iter()
+                .map(|d| DocRecord {
+                    meta: d.meta.clone(),
+                    speakers: d.speakers.clone(),
+                    passages: d.passages.len() as u32,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The `CURRENT` pointer file: the index directory in service and the corpus it was built from.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Current {
@@ -265,21 +285,7 @@ fn build_locked(
     let dir = data_dir.join(&name);
     let tmp = data_dir.join(format!(".{name}.building"));
     std::fs::create_dir_all(&tmp)?;
-    let catalog = Catalog {
-        schema_version: SCHEMA_VERSION,
-        built_at: now_secs(),
-        passages: corpus.documents.iter().map(|d| d.passages.len()).sum(),
-        warnings: corpus.warnings,
-        documents: corpus
-            .documents
-            .iter()
-            .map(|d| DocRecord {
-                meta: d.meta.clone(),
-                speakers: d.speakers.clone(),
-                passages: d.passages.len() as u32,
-            })
-            .collect(),
-    };
+    let catalog = Catalog::of(&corpus.documents, corpus.warnings);
     let mut speakers: Vec<&str> = catalog
         .documents
         .iter()
@@ -672,29 +678,13 @@ mod tests {
             .collect()
     }
 
-    fn catalog_of(documents: &[Document]) -> Catalog {
-        Catalog {
-            schema_version: SCHEMA_VERSION,
-            passages: documents.iter().map(|d| d.passages.len()).sum(),
-            documents: documents
-                .iter()
-                .map(|d| DocRecord {
-                    meta: d.meta.clone(),
-                    speakers: d.speakers.clone(),
-                    passages: d.passages.len() as u32,
-                })
-                .collect(),
-            ..Default::default()
-        }
-    }
-
     /// (document id, passage) of every passage in index order, segment by segment; the number of
     /// segments; and the top 40 of a question as (score, document id, passage).
     type Layout = (Vec<(String, u64)>, usize, Vec<(f32, String, u64)>);
 
     fn build_with(shares: usize, dir: &Path) -> Layout {
         let docs = documents();
-        let catalog = catalog_of(&docs);
+        let catalog = Catalog::of(&docs, Vec::new());
         write_index(docs, &catalog, dir, &|_| {}, shares).unwrap();
         let index = Index::open_in_dir(dir).unwrap();
         schema::register_analyzers(&index);
