@@ -384,20 +384,27 @@ fn write_index(
     let indexed = std::sync::atomic::AtomicUsize::new(0);
     type Segments = Result<Vec<tantivy::index::SegmentMeta>>;
     let (results, catalog_written): (Vec<Segments>, Result<()>) = std::thread::scope(|s| {
+        // Each share holds a sender until it ends (returning or unwinding): when all are
+        // dropped, the shares are done.
+        let (running, done) = std::sync::mpsc::channel::<()>();
         let handles: Vec<_> = shares
             .into_iter()
             .map(|share| {
-                let (index, indexed) = (&index, &indexed);
-                s.spawn(move || index_share(index, share, &f, indexed, helped))
+                let (index, indexed, running) = (&index, &indexed, running.clone());
+                s.spawn(move || {
+                    let _running = running;
+                    index_share(index, share, &f, indexed, helped)
+                })
             })
             .collect();
+        drop(running);
         // This thread writes the catalog and reports progress while the shares are indexed.
         let catalog_written = serde_json::to_vec(catalog)
             .map_err(anyhow::Error::from)
             .and_then(|json| Ok(std::fs::write(dir.join("catalog.json"), json)?));
         let mut told = 0;
-        while !handles.iter().all(|h| h.is_finished()) {
-            std::thread::sleep(std::time::Duration::from_millis(50));
+        let tick = std::time::Duration::from_millis(50);
+        while done.recv_timeout(tick) != Err(std::sync::mpsc::RecvTimeoutError::Disconnected) {
             let now = indexed.load(std::sync::atomic::Ordering::Relaxed);
             if now != told {
                 told = now;
