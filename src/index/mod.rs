@@ -341,8 +341,8 @@ fn remove_old(data_dir: &Path, keep: &str, previous: Option<&str>) {
 /// Writes the tantivy index of `documents` and their `catalog` into `dir`; returns the bytes of
 /// passage text indexed.
 ///
-/// The documents are cut into one contiguous share per core, balanced by text, and each share is
-/// indexed on its own thread into segments of its own (tantivy's `SegmentWriter`, no
+/// The documents are cut into contiguous shares balanced by text (one per core, each of at least
+/// `MIN_SHARE_BYTES`), and each share is indexed on its own thread into segments of its own (tantivy's `SegmentWriter`, no
 /// `IndexWriter`). `meta.json` then lists the segments in corpus order, so the index is the same
 /// whatever the threads' timing: the same passages in the same order as one thread would give,
 /// and equal scores always break the same way. Each share frees its documents as it indexes them.
