@@ -626,7 +626,7 @@ mod tests {
     const TRICKY: &[&str] = &[
         "",
         "   ",
-        "Ji Pengfei's [Vice Minister] (hereafter Ji): “We” said \"no\".",
+        "Li Weiming's [Vice Minister] (hereafter Li): “We” said \"no\".",
         "Ivan V. Petrov\u{a0}and\u{2003}Ş. Öztürk\u{3000}met—at\tthe\r\nKremlin's gate…",
         "-'Hello' ‘Quoted’ s' Jones’ — . , ; Ñandú Élan émigré [...] [“x”]",
         "a\u{85}B\u{2028}C\u{205f}D\u{1680}E  F.G. H. I-",
