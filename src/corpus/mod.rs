@@ -392,6 +392,7 @@ fn name_index(parsed: &[ParsedDocument]) -> names::NameIndex {
     ix
 }
 
+/// Groups a document's labels into speakers, names them, and numbers its passages.
 fn resolve(doc_index: usize, p: ParsedDocument, names: &names::NameIndex) -> Document {
     // Speaker groups: label keys → group index. Definitions join the long label and the alias.
     let mut groups: Vec<Group> = Vec::new();

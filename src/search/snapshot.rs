@@ -708,9 +708,10 @@ fn stems_held<'a>(
 }
 
 /// How many passages of a segment hold any of `terms` (one field; deleted passages included):
-/// their postings read a block of 128 at a time into a bitmap of the segment's passages. The count of a union of words
-/// without filters; counting through the query's scorers costs several times more per
-/// passage, and questions of common words match a quarter of a big corpus.
+/// their postings, read a block of 128 at a time, set bits in a bitmap of the segment's
+/// passages. This is the count of a question without filters: counting through the query's
+/// scorers costs several times more per passage, and a question of common words matches a
+/// quarter of a big corpus.
 pub(super) fn union_count(seg: &tantivy::SegmentReader, terms: &[Term]) -> tantivy::Result<usize> {
     let Some(field) = terms.first().map(Term::field) else {
         return Ok(0);
