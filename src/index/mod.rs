@@ -341,11 +341,12 @@ fn remove_old(data_dir: &Path, keep: &str, previous: Option<&str>) {
 /// Writes the tantivy index of `documents` and their `catalog` into `dir`; returns the bytes of
 /// passage text indexed.
 ///
-/// The documents are cut into contiguous shares balanced by text (one per core, each of at least
-/// `MIN_SHARE_BYTES`), and each share is indexed on its own thread into segments of its own (tantivy's `SegmentWriter`, no
-/// `IndexWriter`). `meta.json` then lists the segments in corpus order, so the index is the same
-/// whatever the threads' timing: the same passages in the same order as one thread would give,
-/// and equal scores always break the same way. Each share frees its documents as it indexes them.
+/// The documents are cut into contiguous shares balanced by text (at most one per core, each of
+/// at least `MIN_SHARE_BYTES`), and each share is indexed on its own thread into segments of its
+/// own (tantivy's `SegmentWriter`, no `IndexWriter`). `meta.json` then lists the segments in
+/// corpus order, so the index is the same whatever the threads' timing: the same passages in the
+/// same order as one thread would give, and equal scores always break the same way. Each share
+/// frees its documents as it indexes them.
 fn write_index(
     documents: Vec<Document>,
     catalog: &Catalog,
@@ -558,8 +559,7 @@ fn finish_segment(
 }
 
 /// The tantivy documents of one corpus document (`ord`: its place in the catalog): one per
-/// passage. The document is dropped
-/// here, so the corpus is freed as the writer's queue fills.
+/// passage. The document is dropped here, so the corpus is freed as it is indexed.
 fn tantivy_docs(ord: usize, d: Document, f: &Fields) -> Vec<TantivyDocument> {
     let keys: Vec<Vec<String>> = d
         .speakers
