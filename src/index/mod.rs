@@ -16,6 +16,7 @@
 
 pub mod schema;
 pub mod stem;
+pub mod tokens;
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};

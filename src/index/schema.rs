@@ -5,9 +5,7 @@ use anyhow::Result;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
-};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Index;
 
 /// Bump when the schema, the analyzer or the parser's output changes: the index is rebuilt.
@@ -77,12 +75,7 @@ impl Fields {
 /// English stems (`repatriated`, `repatriation` → `repatri`), remembered per thread
 /// ([`super::stem`]).
 pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(super::stem::EnglishStemmer)
-        .build()
+    TextAnalyzer::from(super::tokens::Analyzer::default())
 }
 
 pub fn register_analyzers(index: &Index) {

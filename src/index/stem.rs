@@ -4,14 +4,13 @@
 //! Snowball stemming is the dearest step of analysing text (about a quarter of an index build, and
 //! most of cutting quotes), while a corpus of transcripts uses a few tens of thousands of distinct
 //! words over and over. The output is the Snowball English stemmer's, the algorithm tantivy's own
-//! `Stemmer` runs, so an index built with this filter matches one built with tantivy's, and the
-//! question and the passages are analysed alike because both go through [`super::schema::analyzer`].
+//! `Stemmer` runs (the tests of [`super::tokens`], the analyzer that calls this, compare the two),
+//! and the question and the passages are analysed alike because both go through
+//! [`super::schema::analyzer`].
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-
-use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
 /// Distinct words one thread remembers; past that it forgets them all and starts over, so memory
 /// stays bounded whatever the corpus (~100,000 short strings: a few MB per thread).
@@ -23,7 +22,9 @@ thread_local! {
 
 struct Memory {
     stemmer: frostem::Stemmer,
-    stems: HashMap<Box<str>, Box<str>, BuildHasherDefault<WordHasher>>,
+    /// Word → its stem; `None` when the stem is the word itself (most words of a text), which
+    /// then costs no copy.
+    stems: HashMap<Box<str>, Option<Box<str>>, BuildHasherDefault<WordHasher>>,
 }
 
 /// A hash for short words (FxHash's multiply-rotate): the memory is looked up once per word of
@@ -35,13 +36,17 @@ struct WordHasher(u64);
 impl Hasher for WordHasher {
     fn write(&mut self, bytes: &[u8]) {
         const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        // Eight bytes at a time, the tail (most of a short word) as one more word.
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
             let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
             self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
         }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        let tail = chunks.remainder();
+        if !tail.is_empty() {
+            let mut w = [0u8; 8];
+            w[..tail.len()].copy_from_slice(tail);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
         }
     }
 
@@ -60,115 +65,34 @@ impl Default for Memory {
 }
 
 /// Replaces `word` (lower case, folded) by its English stem, in place.
-fn stem_in_place(word: &mut String) {
+pub(super) fn stem_in_place(word: &mut String) {
     MEMORY.with(|m| {
         let mut m = m.borrow_mut();
-        if let Some(s) = m.stems.get(word.as_str()) {
-            if **s != **word {
+        match m.stems.get(word.as_str()) {
+            Some(None) => return,
+            Some(Some(s)) => {
                 word.clear();
                 word.push_str(s);
+                return;
             }
-            return;
+            None => {}
         }
-        let stem: Box<str> = m.stemmer.stem(word).into();
+        let stem = m.stemmer.stem(word);
+        let other = (*stem != **word).then(|| Box::<str>::from(&*stem));
         if m.stems.len() >= REMEMBERED_WORDS {
             m.stems.clear();
         }
-        m.stems.insert(word.as_str().into(), stem.clone());
-        word.clear();
-        word.push_str(&stem);
+        m.stems.insert(word.as_str().into(), other.clone());
+        if let Some(s) = other {
+            word.clear();
+            word.push_str(&s);
+        }
     });
-}
-
-/// The token filter: English stems, remembered per thread.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct EnglishStemmer;
-
-impl TokenFilter for EnglishStemmer {
-    type Tokenizer<T: Tokenizer> = StemmerFilter<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> StemmerFilter<T> {
-        StemmerFilter { inner: tokenizer }
-    }
-}
-
-#[derive(Clone)]
-pub struct StemmerFilter<T> {
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for StemmerFilter<T> {
-    type TokenStream<'a> = StemmerStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        StemmerStream {
-            tail: self.inner.token_stream(text),
-        }
-    }
-}
-
-pub struct StemmerStream<T> {
-    tail: T,
-}
-
-impl<T: TokenStream> TokenStream for StemmerStream<T> {
-    fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
-        }
-        stem_in_place(&mut self.tail.token_mut().text);
-        true
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
-    }
 }
 
 #[cfg(test)]
 mod tests {
-    use tantivy::tokenizer::{
-        AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-        TextAnalyzer,
-    };
-
     use super::*;
-
-    fn tokens(a: &mut TextAnalyzer, text: &str) -> Vec<(usize, usize, usize, String)> {
-        let mut ts = a.token_stream(text);
-        let mut out = Vec::new();
-        while ts.advance() {
-            let t = ts.token();
-            out.push((t.position, t.offset_from, t.offset_to, t.text.clone()));
-        }
-        out
-    }
-
-    #[test]
-    fn same_tokens_as_tantivys_stemmer_first_time_and_remembered() {
-        let base = || {
-            TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(RemoveLongFilter::limit(40))
-                .filter(LowerCaser)
-                .filter(AsciiFoldingFilter)
-        };
-        let mut theirs = base().filter(Stemmer::new(Language::English)).build();
-        let mut ours = base().filter(EnglishStemmer).build();
-        let text = "Repatriated repatriation REPATRIATES, café naïve border-crossers 1962 x \
-                    generously running runs ran sky skies dying lying news Ivan Petrov's";
-        let expected = tokens(&mut theirs, text);
-        assert!(expected.iter().any(|t| t.3 == "repatri"));
-        assert_eq!(tokens(&mut ours, text), expected);
-        assert_eq!(
-            tokens(&mut ours, text),
-            expected,
-            "the second time, remembered"
-        );
-    }
 
     #[test]
     fn memory_is_bounded() {
