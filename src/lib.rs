@@ -4,6 +4,7 @@ pub mod bench;
 pub mod cite;
 pub mod corpus;
 pub mod discord;
+pub mod hash;
 pub mod index;
 pub mod par;
 pub mod search;

@@ -10,6 +10,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use crate::hash::WordMap;
+
 /// Words of rank and office that precede names; stripped from labels, never part of a name.
 const TITLE_WORDS: &[&str] = &[
     "vice",
@@ -378,9 +380,9 @@ struct Run {
 pub struct NameIndex {
     runs: Vec<Run>,
     /// Runs holding each word (lower case).
-    postings: HashMap<String, Vec<u32>>,
+    postings: WordMap<String, Vec<u32>>,
     /// How often each capitalised word occurs in all text seen.
-    counts: HashMap<String, u32>,
+    counts: WordMap<String, u32>,
     /// [`NameIndex::extensions`] by (core, title): the same speaker in many documents is looked
     /// up once, not once per document (which made large corpora quadratic).
     memo: Mutex<HashMap<FormsKey, Arc<Forms>>>,

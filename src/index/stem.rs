@@ -9,8 +9,8 @@
 //! [`super::schema::analyzer`].
 
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::hash::WordMap;
 
 /// Distinct words one thread remembers; past that it forgets them all and starts over, so memory
 /// stays bounded whatever the corpus (~100,000 short strings: a few MB per thread).
@@ -24,42 +24,14 @@ struct Memory {
     stemmer: frostem::Stemmer,
     /// Word → its stem; `None` when the stem is the word itself (most words of a text), which
     /// then costs no copy.
-    stems: HashMap<Box<str>, Option<Box<str>>, BuildHasherDefault<WordHasher>>,
-}
-
-/// A hash for short words (FxHash's multiply-rotate): the memory is looked up once per word of
-/// every passage indexed, where the standard SipHash costs more than the lookup. Not for keys
-/// an adversary chooses to collide; a slow corpus is the worst they could make.
-#[derive(Default)]
-struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        // Eight bytes at a time, the tail (most of a short word) as one more word.
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
-        }
-        let tail = chunks.remainder();
-        if !tail.is_empty() {
-            let mut w = [0u8; 8];
-            w[..tail.len()].copy_from_slice(tail);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
+    stems: WordMap<Box<str>, Option<Box<str>>>,
 }
 
 impl Default for Memory {
     fn default() -> Self {
         Memory {
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
-            stems: HashMap::default(),
+            stems: WordMap::default(),
         }
     }
 }
