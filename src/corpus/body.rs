@@ -430,10 +430,20 @@ pub fn parse_body(lines: &[&str], first_line: usize) -> Body {
     // First pass: labels, their definitions and how often each is used.
     let labels: Vec<Option<(LabelInfo, String)>> =
         paras.iter().map(|p| parse_label(&p.text)).collect();
+    let keys: Vec<Option<String>> = labels
+        .iter()
+        .map(|l| l.as_ref().map(|(l, _)| LabelInfo::key(&l.raw)))
+        .collect();
     let mut uses: std::collections::HashMap<String, usize> = Default::default();
     let mut defined: std::collections::HashSet<String> = Default::default();
-    for (l, _) in labels.iter().flatten() {
-        *uses.entry(LabelInfo::key(&l.raw)).or_default() += 1;
+    for ((l, _), key) in labels
+        .iter()
+        .zip(&keys)
+        .filter_map(|(l, k)| Some((l.as_ref()?, k)))
+    {
+        *uses
+            .entry(key.clone().expect("a label has a key"))
+            .or_default() += 1;
         if let Some(a) = &l.alias {
             defined.insert(LabelInfo::key(&l.raw));
             defined.insert(LabelInfo::key(a));
@@ -466,17 +476,20 @@ pub fn parse_body(lines: &[&str], first_line: usize) -> Body {
         !is_header_word(key)
             && (defined.contains(key) || (used.max(fam) >= 2 && !NOT_PEOPLE.contains(&key)))
     };
-    let first_turn = labels.iter().position(|l| {
-        l.as_ref()
-            .is_some_and(|(l, _)| sure_speaker(&LabelInfo::key(&l.raw)))
-    });
+    // Every label's key is used: whether it is surely a speaker, worked out once per key.
+    let sure: std::collections::HashMap<&str, bool> =
+        uses.keys().map(|k| (k.as_str(), sure_speaker(k))).collect();
+    let sure_speaker = |key: &str| sure.get(key).copied().unwrap_or_else(|| sure_speaker(key));
+    let first_turn = keys
+        .iter()
+        .position(|k| k.as_deref().is_some_and(sure_speaker));
 
     let mut body = Body::default();
     let mut in_header = true;
     let mut current_label: Option<LabelInfo> = None;
     for (i, p) in paras.iter().enumerate() {
         let label = labels[i].as_ref();
-        let key = label.map(|(l, _)| LabelInfo::key(&l.raw));
+        let key = &keys[i];
         let speaker = key.as_deref().is_some_and(|k| {
             sure_speaker(k)
                 || (first_turn.is_some_and(|f| i > f)
@@ -486,8 +499,9 @@ pub fn parse_body(lines: &[&str], first_line: usize) -> Body {
         if in_header {
             let header_like = match (label, speaker) {
                 (Some(_), true) => false,
-                (Some((l, rest)), false) => {
-                    body.fields.push((LabelInfo::key(&l.raw), rest.clone()));
+                (Some((_, rest)), false) => {
+                    body.fields
+                        .push((key.clone().expect("a label has a key"), rest.clone()));
                     true
                 }
                 (None, _) => is_note(&p.text) || (p.text.len() < 250 && !ends_sentence(&p.text)),
