@@ -410,7 +410,7 @@ fn words_of(q: &str) -> Vec<Word> {
 }
 
 /// Speakers of the corpus by every way a question may name them.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Lexicon {
     /// Full names, index = speaker id.
     pub names: Vec<String>,
@@ -422,7 +422,8 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
-    /// Adds a speaker (full name and labels); the same full name is one speaker.
+    /// Adds a speaker (full name and labels); the same full name is one speaker. Adding the same
+    /// name and labels again changes nothing.
     pub fn add(&mut self, name: &str, labels: &[String]) {
         let name_k = name_key(name);
         let id = match self.ids.get(&name_k) {
@@ -624,6 +625,21 @@ mod tests {
         l.add("Ivan V. Petrov", &["Petrov".into()]);
         l.add("He Long", &["He".into()]);
         l
+    }
+
+    #[test]
+    fn adding_a_speaker_again_changes_nothing() {
+        let labels = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let mut once = Lexicon::default();
+        once.add("Ivan A. Petrov", &labels(&["Petrov", "Comrade Petrov"]));
+        once.add("Li Wen", &labels(&["Vice Minister Li"]));
+        let mut twice = once.clone();
+        twice.add("Ivan A. Petrov", &labels(&["Petrov", "Comrade Petrov"]));
+        twice.add("Li Wen", &labels(&["Vice Minister Li"]));
+        assert_eq!(twice, once);
+        twice.add("Li Wen", &labels(&["Old Li"]));
+        assert_ne!(twice, once, "a new label is a new way to name him");
+        assert_eq!(twice.lookup("old li"), vec![1]);
     }
 
     #[test]

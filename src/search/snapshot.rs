@@ -49,12 +49,18 @@ pub const MAX_LIMIT: usize = 50;
 
 impl Snapshot {
     pub(super) fn new(ix: OpenIndex, opts: EngineOptions) -> Snapshot {
+        let started = std::time::Instant::now();
         let mut lexicon = Lexicon::default();
         let mut by_id = HashMap::new();
+        // The same speaker, labelled the same way, recurs in many documents: adding them again
+        // changes nothing, so each is added once.
+        let mut added: HashSet<(&str, &[String])> = HashSet::new();
         for (i, d) in ix.catalog.documents.iter().enumerate() {
             by_id.insert(d.meta.id.clone(), i);
             for s in &d.speakers {
-                lexicon.add(&s.name, &s.labels);
+                if added.insert((s.name.as_str(), s.labels.as_slice())) {
+                    lexicon.add(&s.name, &s.labels);
+                }
             }
         }
         let mut counts: HashMap<&str, usize> = HashMap::new();
@@ -67,6 +73,11 @@ impl Snapshot {
             .into_iter()
             .max_by_key(|(a, n)| (*n, std::cmp::Reverse(*a)))
             .map(|(a, _)| a.to_string());
+        tracing::debug!(
+            "snapshot: lexicon of {} speakers made in {:.3} s",
+            lexicon.names.len(),
+            started.elapsed().as_secs_f64()
+        );
         Snapshot {
             ix,
             lexicon,
