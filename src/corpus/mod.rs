@@ -522,7 +522,21 @@ fn resolve(doc_index: usize, p: ParsedDocument, names: &names::NameIndex) -> Doc
             UnitKind::Paragraph => (PassageKind::Paragraph, None),
             UnitKind::Note => (PassageKind::Note, None),
         };
-        for piece in body::split_long(&u.text, MAX_PASSAGE_BYTES) {
+        let pieces = body::split_long(&u.text, MAX_PASSAGE_BYTES);
+        if let [whole] = pieces[..] {
+            if whole.len() == u.text.len() {
+                // The unit is one passage (nearly always): its text is moved, not copied.
+                passages.push(Passage {
+                    n: passages.len() as u32,
+                    kind,
+                    speaker,
+                    text: u.text,
+                    line: u.line,
+                });
+                continue;
+            }
+        }
+        for piece in pieces {
             passages.push(Passage {
                 n: passages.len() as u32,
                 kind,
