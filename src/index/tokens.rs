@@ -61,9 +61,18 @@ pub struct Stream<'a> {
 
 /// Whether the non-ASCII character at byte `i` of `text` (a char boundary) is a letter or
 /// digit (what `SimpleTokenizer` keeps), and its length in bytes.
+#[cold]
 fn unicode_word_char(text: &str, i: usize) -> (bool, usize) {
     let c = text[i..].chars().next().expect("a char boundary");
     (c.is_alphanumeric(), c.len_utf8())
+}
+
+/// Bytes from `i` to the next one that is not an ASCII letter or digit (or the end).
+fn ascii_run(bytes: &[u8], i: usize) -> usize {
+    bytes[i..]
+        .iter()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(bytes.len() - i)
 }
 
 impl Stream<'_> {
@@ -91,19 +100,18 @@ impl Stream<'_> {
             }
         };
         let mut ascii = true;
-        while let Some(&b) = bytes.get(i) {
-            if b < 0x80 {
-                if !b.is_ascii_alphanumeric() {
-                    break;
+        loop {
+            i += ascii_run(bytes, i);
+            match bytes.get(i) {
+                Some(&b) if b >= 0x80 => {
+                    let (keep, len) = unicode_word_char(text, i);
+                    if !keep {
+                        break;
+                    }
+                    ascii = false;
+                    i += len;
                 }
-                i += 1;
-            } else {
-                let (keep, len) = unicode_word_char(text, i);
-                if !keep {
-                    break;
-                }
-                ascii = false;
-                i += len;
+                _ => break,
             }
         }
         self.at = i;
@@ -117,12 +125,18 @@ impl Stream<'_> {
             t.push_str(word);
             t.make_ascii_lowercase();
         } else {
-            let mut s = self.unicode.token_stream(word);
-            if s.advance() {
-                t.push_str(&s.token().text);
-            }
+            fold_unicode(self.unicode, word, t);
         }
         Some((start, i))
+    }
+}
+
+/// `word` lower-cased and folded by tantivy's own filters, into `out`.
+#[cold]
+fn fold_unicode(unicode: &mut TextAnalyzer, word: &str, out: &mut String) {
+    let mut s = unicode.token_stream(word);
+    if s.advance() {
+        out.push_str(&s.token().text);
     }
 }
 
