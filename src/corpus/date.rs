@@ -29,14 +29,19 @@ pub const MONTHS: [&str; 12] = [
 
 /// The month a word names (`June`, `jun`, `Sept.`), 1-based.
 pub fn month_number(word: &str) -> Option<u8> {
-    let w = word.trim_end_matches('.').to_ascii_lowercase();
+    // Compared without case and without a lower-case copy (every word of a question is tried).
+    let w = word.trim_end_matches('.').as_bytes();
     if w.len() < 3 {
         return None;
     }
     MONTHS
         .iter()
-        .map(|m| m.to_ascii_lowercase())
-        .position(|m| m == w || (m.starts_with(&w) && (w.len() == 3 || w == "sept")))
+        .map(|m| m.as_bytes())
+        .position(|m| {
+            m.len() >= w.len()
+                && m[..w.len()].eq_ignore_ascii_case(w)
+                && (m.len() == w.len() || w.len() == 3 || w.eq_ignore_ascii_case(b"sept"))
+        })
         .map(|i| i as u8 + 1)
 }
 
@@ -78,13 +83,15 @@ impl PartialDate {
     }
 
     fn parse_iso(t: &str) -> Option<PartialDate> {
-        let parts: Vec<&str> = t.split('-').collect();
-        if !(2..=3).contains(&parts.len()) || parts[0].len() != 4 {
+        // Two or three parts, the first of four characters.
+        let mut parts = t.split('-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next());
+        if parts.next().is_some() || y.len() != 4 {
             return None;
         }
-        let year = year_number(parts[0])?;
-        let month: u8 = parts[1].parse().ok().filter(|m| (1..=12).contains(m))?;
-        let day = match parts.get(2) {
+        let year = year_number(y)?;
+        let month: u8 = m.parse().ok().filter(|m| (1..=12).contains(m))?;
+        let day = match d {
             Some(d) => Some(d.parse::<u8>().ok().filter(|d| (1..=31).contains(d))?),
             None => None,
         };
@@ -207,6 +214,26 @@ mod tests {
         assert_eq!(iso("Minutes of the Meeting"), None);
         assert_eq!(iso("June 8, 1962 and more"), None);
         assert_eq!(iso("May"), None);
+    }
+
+    #[test]
+    fn month_names_full_short_and_any_case() {
+        let m = |w: &str| month_number(w);
+        assert_eq!(m("June"), Some(6));
+        assert_eq!(m("jun"), Some(6));
+        assert_eq!(m("JUN."), Some(6));
+        assert_eq!(m("Sept."), Some(9));
+        assert_eq!(m("sep"), Some(9));
+        assert_eq!(m("decem"), None, "a prefix longer than three letters");
+        assert_eq!(m("ju"), None);
+        assert_eq!(m("junes"), None);
+        assert_eq!(m("maybe"), None);
+        assert_eq!(m("Mäy"), None);
+        for (i, name) in MONTHS.iter().enumerate() {
+            assert_eq!(m(&name.to_uppercase()), Some(i as u8 + 1));
+        }
+        assert!(PartialDate::parse("1962-06-08-01").is_none());
+        assert!(PartialDate::parse("62-06-08").is_none());
     }
 
     #[test]

@@ -1,8 +1,6 @@
 //! Quotes: the best sentence or two of a passage for a question, cut at sentence boundaries
 //! with "…", and the byte ranges of the words that matched (stems included).
 
-use std::collections::{HashMap, HashSet};
-
 use std::cell::RefCell;
 
 use tantivy::tokenizer::TextAnalyzer;
@@ -80,6 +78,15 @@ fn is_abbreviation(before: &str) -> bool {
 
 /// The analyzed words of a text: (byte start, byte end, stem).
 pub fn stems(text: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    analyze(text, |from, to, stem| {
+        out.push((from, to, stem.to_string()))
+    });
+    out
+}
+
+/// Runs the analyzer over `text`, calling `each` with every word's byte range and stem.
+fn analyze(text: &str, mut each: impl FnMut(usize, usize, &str)) {
     thread_local! {
         // Building an analyzer costs more than analysing a sentence: one per thread. (The
         // analyzer's stemmer remembers each word's stem, see `index::stem`.)
@@ -88,13 +95,19 @@ pub fn stems(text: &str) -> Vec<(usize, usize, String)> {
     ANALYZER.with(|a| {
         let mut a = a.borrow_mut();
         let mut ts = a.token_stream(text);
-        let mut out = Vec::new();
         while ts.advance() {
             let t = ts.token();
-            out.push((t.offset_from, t.offset_to, t.text.clone()));
+            each(t.offset_from, t.offset_to, &t.text);
         }
-        out
-    })
+    });
+}
+
+/// A word of a passage: its byte range and which of the question's stems it is, if any.
+#[derive(Clone, Copy)]
+struct Word {
+    from: usize,
+    to: usize,
+    stem: Option<usize>,
 }
 
 /// A chosen excerpt.
@@ -104,61 +117,71 @@ pub struct Excerpt {
     pub highlights: Vec<[usize; 2]>,
 }
 
-/// Picks the quote for a passage. `weights` maps query stems to their weight (idf);
-/// `pairs` are stems adjacent in the question (phrase bonus).
+/// Picks the quote for a passage. `weights`: the query stems (each once) with their weight
+/// (idf); `pairs` are stems adjacent in the question (phrase bonus). The question has a handful
+/// of stems, so a word's stem is found by comparing it with each (no hashing, no copies).
 pub fn excerpt(
     text: &str,
-    weights: &HashMap<String, f32>,
+    weights: &[(String, f32)],
     pairs: &[(String, String)],
     max_chars: usize,
 ) -> Excerpt {
     let sents = sentences(text);
-    let words = stems(text);
     if sents.is_empty() {
         return Excerpt {
             quote: String::new(),
             highlights: Vec::new(),
         };
     }
+    let index_of = |stem: &str| weights.iter().position(|(s, _)| s == stem);
+    let mut words: Vec<Word> = Vec::new();
+    analyze(text, |from, to, stem| {
+        words.push(Word {
+            from,
+            to,
+            stem: index_of(stem),
+        })
+    });
+    // Pairs as stem indices (the stems of a pair are query stems; one that is not can never
+    // match a word).
+    let pairs: Vec<(usize, usize)> = pairs
+        .iter()
+        .filter_map(|(a, b)| Some((index_of(a)?, index_of(b)?)))
+        .collect();
     // A sentence's worth: the weights of the question's words in it (repeats count little, and
     // words already shown in `known` count little: a second sentence should add something).
-    let score_of = |(s, e): (usize, usize), known: &HashSet<&str>| -> f32 {
+    let mut seen = vec![false; weights.len()];
+    let mut score_of = |(s, e): (usize, usize), known: &[bool]| -> f32 {
         // The words are in text order: the sentence's are a slice of them.
-        let from = words.partition_point(|w| w.0 < s);
-        let to = words.partition_point(|w| w.0 < e);
-        let ws: Vec<&(usize, usize, String)> =
-            words[from..to].iter().filter(|w| w.1 <= e).collect();
-        let mut seen: HashMap<&str, u32> = HashMap::new();
+        let from = words.partition_point(|w| w.from < s);
+        let to = words.partition_point(|w| w.from < e);
+        let ws = || words[from..to].iter().filter(|w| w.to <= e);
+        seen.fill(false);
         let mut score = 0.0;
-        for w in &ws {
-            if let Some(wt) = weights.get(&w.2) {
-                let n = seen.entry(w.2.as_str()).or_default();
-                score += if known.contains(w.2.as_str()) {
-                    wt * 0.02
-                } else if *n == 0 {
-                    *wt
-                } else {
-                    wt * 0.2
-                };
-                *n += 1;
-            }
+        for i in ws().filter_map(|w| w.stem) {
+            let wt = weights[i].1;
+            score += if known[i] {
+                wt * 0.02
+            } else if !seen[i] {
+                wt
+            } else {
+                wt * 0.2
+            };
+            seen[i] = true;
         }
-        for pair in ws.windows(2) {
-            if pairs
-                .iter()
-                .any(|(a, b)| *a == pair[0].2 && *b == pair[1].2)
-            {
-                let wt = weights.get(&pair[0].2).copied().unwrap_or(0.0);
-                score += if known.contains(pair[0].2.as_str()) {
-                    wt * 0.02
-                } else {
-                    wt
-                };
+        let mut prev: Option<usize> = None;
+        for w in ws() {
+            if let (Some(a), Some(b)) = (prev, w.stem) {
+                if pairs.contains(&(a, b)) {
+                    let wt = weights[a].1;
+                    score += if known[a] { wt * 0.02 } else { wt };
+                }
             }
+            prev = w.stem;
         }
         score
     };
-    let none = HashSet::new();
+    let none = vec![false; weights.len()];
     let first_scores: Vec<f32> = sents.iter().map(|s| score_of(*s, &none)).collect();
     let best = (0..sents.len())
         .max_by(|&a, &b| {
@@ -168,11 +191,15 @@ pub fn excerpt(
                 .then(b.cmp(&a))
         })
         .unwrap_or(0);
-    let shown: HashSet<&str> = words
-        .iter()
-        .filter(|w| w.0 >= sents[best].0 && w.1 <= sents[best].1 && weights.contains_key(&w.2))
-        .map(|w| w.2.as_str())
-        .collect();
+    let mut shown = none;
+    for w in &words {
+        if let Some(i) = w
+            .stem
+            .filter(|_| w.from >= sents[best].0 && w.to <= sents[best].1)
+        {
+            shown[i] = true;
+        }
+    }
     let scores: Vec<f32> = sents.iter().map(|s| score_of(*s, &shown)).collect();
     let len = |i: usize| sents[i].1 - sents[i].0;
     let header_like = text.contains('\n') && !text.contains("\n\n");
@@ -235,12 +262,9 @@ pub fn excerpt(
         quote.push_str(" …");
     }
     let mut highlights = Vec::new();
-    for w in &words {
-        if !weights.contains_key(&w.2) {
-            continue;
-        }
-        if let Some((qo, s, _)) = map.iter().find(|(_, s, e)| w.0 >= *s && w.1 <= *e) {
-            highlights.push([qo + w.0 - s, qo + w.1 - s]);
+    for w in words.iter().filter(|w| w.stem.is_some()) {
+        if let Some((qo, s, _)) = map.iter().find(|(_, s, e)| w.from >= *s && w.to <= *e) {
+            highlights.push([qo + w.from - s, qo + w.to - s]);
         }
     }
     let ex = Excerpt {
@@ -330,7 +354,7 @@ fn shorten(ex: &Excerpt, max_chars: usize) -> Excerpt {
 mod tests {
     use super::*;
 
-    fn w(words: &[&str]) -> HashMap<String, f32> {
+    fn w(words: &[&str]) -> Vec<(String, f32)> {
         words.iter().map(|s| (s.to_string(), 1.0)).collect()
     }
 
@@ -361,6 +385,23 @@ mod tests {
         assert!(e.quote.starts_with("… "));
         let [s, end] = e.highlights[0];
         assert_eq!(&e.quote[s..end], "repatriate");
+    }
+
+    #[test]
+    fn a_phrase_of_the_question_outweighs_its_words_apart() {
+        let t = "The fence was old. The border stood far from any fence. Nothing more. \
+                 They built a border fence there. Nothing else at all.";
+        let pairs = [("border".to_string(), "fenc".to_string())];
+        let e = excerpt(t, &w(&["border", "fenc"]), &pairs, 40);
+        assert!(e.quote.contains("built a border fence"), "{}", e.quote);
+        let marked: Vec<&str> = e
+            .highlights
+            .iter()
+            .map(|[s, e2]| &e.quote[*s..*e2])
+            .collect();
+        assert_eq!(marked, ["border fence"]);
+        let apart = excerpt(t, &w(&["border", "fenc"]), &[], 40);
+        assert!(apart.quote.contains("stood far"), "{}", apart.quote);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! Nothing here can fail: any input gives a (possibly empty) [`Understood`].
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::corpus::date::PartialDate;
 use crate::index::schema::name_key;
@@ -345,6 +346,46 @@ const SPEECH_WORDS: &[&str] = &[
     "words",
 ];
 
+/// A fixed list of words, sorted once, so that looking a word up is a binary search and not a
+/// scan of the list (every word of every question is looked up in several).
+struct WordList {
+    list: &'static [&'static str],
+    sorted: OnceLock<Vec<&'static str>>,
+}
+
+impl WordList {
+    const fn new(list: &'static [&'static str]) -> WordList {
+        WordList {
+            list,
+            sorted: OnceLock::new(),
+        }
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        let sorted = self.sorted.get_or_init(|| {
+            let mut v = self.list.to_vec();
+            v.sort_unstable();
+            v
+        });
+        sorted.binary_search(&word).is_ok()
+    }
+}
+
+fn is_stopword(w: &str) -> bool {
+    static LIST: WordList = WordList::new(STOPWORDS);
+    LIST.contains(w)
+}
+
+fn is_scaffold(w: &str) -> bool {
+    static LIST: WordList = WordList::new(SCAFFOLD);
+    LIST.contains(w)
+}
+
+fn is_speech_word(w: &str) -> bool {
+    static LIST: WordList = WordList::new(SPEECH_WORDS);
+    LIST.contains(w)
+}
+
 /// Invisible characters that change nothing a reader sees (zero-width, bidi controls, BOM).
 fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}' | '\u{ad}')
@@ -549,9 +590,7 @@ pub fn understand(q: &str, lexicon: &Lexicon, is_doc_id: &dyn Fn(&str) -> bool) 
             let phrase = lower[i..i + n].join(" ");
             if let Some(ids) = lexicon.keys.get(&phrase) {
                 // A name that is also a common word ("He", "Long") must be written capitalised.
-                let common = n == 1
-                    && (STOPWORDS.contains(&phrase.as_str())
-                        || SCAFFOLD.contains(&phrase.as_str()));
+                let common = n == 1 && (is_stopword(&phrase) || is_scaffold(&phrase));
                 let capital = words[i].text.chars().next().is_some_and(char::is_uppercase);
                 if !common || capital {
                     for id in ids {
@@ -580,11 +619,7 @@ pub fn understand(q: &str, lexicon: &Lexicon, is_doc_id: &dyn Fn(&str) -> bool) 
         }
         n -= 1;
     }
-    if !u.speakers.is_empty()
-        && words
-            .iter()
-            .any(|w| SPEECH_WORDS.contains(&w.lower.as_str()))
-    {
+    if !u.speakers.is_empty() && words.iter().any(|w| is_speech_word(&w.lower)) {
         u.speech = true;
     }
 
@@ -595,11 +630,11 @@ pub fn understand(q: &str, lexicon: &Lexicon, is_doc_id: &dyn Fn(&str) -> bool) 
     let mut prev_term: Option<usize> = None;
     for (i, w) in words.iter().enumerate() {
         let skip = (used[i] && (u.speech || dated[i]))
-            || STOPWORDS.contains(&w.lower.as_str())
-            || SCAFFOLD.contains(&w.lower.as_str())
+            || is_stopword(&w.lower)
+            || is_scaffold(&w.lower)
             || (u.doc_id.as_deref() == Some(w.text.as_str()));
         if skip {
-            if !STOPWORDS.contains(&w.lower.as_str()) {
+            if !is_stopword(&w.lower) {
                 prev_term = None;
             }
             continue;
@@ -640,6 +675,18 @@ mod tests {
         twice.add("Li Wen", &labels(&["Old Li"]));
         assert_ne!(twice, once, "a new label is a new way to name him");
         assert_eq!(twice.lookup("old li"), vec![1]);
+    }
+
+    #[test]
+    fn word_lists_hold_exactly_their_words() {
+        for list in [STOPWORDS, SCAFFOLD, SPEECH_WORDS] {
+            let words = WordList::new(list);
+            assert!(list.iter().all(|w| words.contains(w)));
+            for w in ["", "zzz", "border", "Said", "the "] {
+                assert_eq!(words.contains(w), list.contains(&w), "{w:?}");
+            }
+        }
+        assert!(is_stopword("the") && !is_stopword("border"));
     }
 
     #[test]

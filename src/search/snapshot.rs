@@ -268,8 +268,9 @@ impl Snapshot {
     fn run(&self, plan: &Plan, want: usize) -> Found<'_> {
         let searcher = self.searcher();
         let f = self.ix.fields;
+        // The question's stems, each once, and each one's boost (the largest of its terms').
         let mut stems: Vec<String> = Vec::new();
-        let mut boost: HashMap<String, f32> = HashMap::new();
+        let mut boost: Vec<f32> = Vec::new();
         let mut term_stems: Vec<Vec<String>> = Vec::new();
         let framed = plan.focus.iter().any(|f| *f) && plan.focus.iter().any(|f| !*f);
         for (i, t) in plan.terms.iter().enumerate() {
@@ -277,11 +278,13 @@ impl Snapshot {
             let focus = framed && plan.focus.get(i).copied().unwrap_or(false);
             let b = if focus { FOCUS_BOOST } else { 1.0 };
             for x in &s {
-                if !stems.contains(x) {
-                    stems.push(x.clone());
+                match stems.iter().position(|y| y == x) {
+                    Some(i) => boost[i] = boost[i].max(b),
+                    None => {
+                        stems.push(x.clone());
+                        boost.push(b);
+                    }
                 }
-                let e = boost.entry(x.clone()).or_insert(b);
-                *e = e.max(b);
             }
             term_stems.push(s);
         }
@@ -294,15 +297,14 @@ impl Snapshot {
                     .unwrap_or(0)
             })
             .collect();
-        let weights: HashMap<String, f32> = stems
+        // Each stem's weight (in the order of `stems`): its boost times its idf.
+        let weights: Vec<(String, f32)> = stems
             .iter()
+            .zip(&boost)
             .zip(&dfs)
-            .map(|(s, &df)| {
+            .map(|((s, b), &df)| {
                 let df = df as f32;
-                (
-                    s.clone(),
-                    boost[s] * (1.0 + (n_docs - df + 0.5) / (df + 0.5)).ln(),
-                )
+                (s.clone(), b * (1.0 + (n_docs - df + 0.5) / (df + 0.5)).ln())
             })
             .collect();
         // Passages holding a question word: past this many, an index of several segments is
@@ -343,13 +345,14 @@ impl Snapshot {
         };
         let word_clauses: Vec<(Occur, Box<dyn Query>)> = stems
             .iter()
-            .map(|s| {
+            .zip(&boost)
+            .map(|(s, &b)| {
                 let q: Box<dyn Query> = Box::new(BoostQuery::new(
                     Box::new(TermQuery::new(
                         Term::from_field_text(f.text, s),
                         IndexRecordOption::WithFreqs,
                     )),
-                    boost[s],
+                    b,
                 ));
                 (Occur::Should, q)
             })
@@ -419,11 +422,13 @@ impl Snapshot {
         let Ok(by_words) = by_score.merge_fruits(tops) else {
             return Found::default();
         };
-        let mut scores: HashMap<DocAddress, f32> = HashMap::new();
+        // (score, address) of every candidate, each once.
+        let mut top: Vec<(f32, DocAddress)> = Vec::new();
         if !phrases.is_empty() {
             let words: Vec<(Term, f32)> = stems
                 .iter()
-                .map(|s| (Term::from_field_text(f.text, s), boost[s]))
+                .zip(&boost)
+                .map(|(s, &b)| (Term::from_field_text(f.text, s), b))
                 .collect();
             let filters: Vec<Box<dyn Query>> = filters.iter().map(|(_, q)| q.box_clone()).collect();
             let search = phrased::Search {
@@ -448,23 +453,21 @@ impl Snapshot {
             let Ok(found) = found.into_iter().collect::<Result<Vec<_>, _>>() else {
                 return Found::default();
             };
-            let top = phrased::best_of(found.into_iter().flatten().collect(), k);
-            scores.extend(top.into_iter().map(|(s, a)| (a, s)));
+            top = phrased::best_of(found.into_iter().flatten().collect(), k);
         }
         // The others score their words: a search of the words alone, moved to each of them
         // (the same sum in the same order for every passage, which block-max WAND's scores are
         // not). A passage holding a phrase but not among the phrased top k is below k of them
         // either way.
+        let mut phrased: Vec<DocAddress> = top.iter().map(|(_, a)| *a).collect();
+        phrased.sort_unstable();
         let mut rest: Vec<DocAddress> = by_words
             .into_iter()
             .map(|(_, a)| a)
-            .filter(|a| !scores.contains_key(a))
+            .filter(|a| phrased.binary_search(a).is_err())
             .collect();
         rest.sort();
-        for (s, a) in exact_scores(&searcher, weight.as_ref(), &rest) {
-            scores.insert(a, s);
-        }
-        let mut top: Vec<(f32, DocAddress)> = scores.into_iter().map(|(a, s)| (s, a)).collect();
+        top.extend(exact_scores(&searcher, weight.as_ref(), &rest));
         // As tantivy's top k orders: score, then index order.
         top.sort_by(|a, b| {
             b.0.partial_cmp(&a.0)
@@ -472,13 +475,13 @@ impl Snapshot {
                 .then_with(|| a.1.cmp(&b.1))
         });
         top.truncate(k);
-        let total_weight: f32 = weights.values().sum::<f32>().max(1e-6);
+        let total_weight: f32 = weights.iter().map(|(_, w)| w).sum::<f32>().max(1e-6);
         let addrs: Vec<DocAddress> = top.iter().map(|(_, a)| *a).collect();
         let held = stems_held(&searcher, f.text, &stems, &addrs);
         let places = self.places(&searcher, &addrs);
         let mut hits: Vec<Candidate> = top
             .into_iter()
-            .zip(held)
+            .zip(held.rows())
             .zip(places)
             .filter_map(|(((score, addr), present), place)| {
                 let (doc, passage) = place?;
@@ -488,8 +491,9 @@ impl Snapshot {
                 } else {
                     let covered: f32 = weights
                         .iter()
-                        .filter(|(s, _)| present.contains(String::as_str(s)))
-                        .map(|(_, w)| w)
+                        .zip(present)
+                        .filter(|(_, &p)| p)
+                        .map(|((_, w), _)| w)
                         .sum();
                     score * (0.5 + covered / total_weight)
                 };
@@ -520,11 +524,11 @@ impl Snapshot {
     /// (catalog index of the document, passage number) of each address, from the fast fields.
     fn places(&self, searcher: &Searcher, addrs: &[DocAddress]) -> Vec<Option<(usize, u32)>> {
         type Columns = Option<(Arc<dyn ColumnValues<u64>>, Arc<dyn ColumnValues<u64>>)>;
-        let mut columns: HashMap<u32, Columns> = HashMap::new();
+        let mut columns: Vec<Option<Columns>> = vec![None; searcher.segment_readers().len()];
         addrs
             .iter()
             .map(|a| {
-                let cols = columns.entry(a.segment_ord).or_insert_with(|| {
+                let cols = columns[a.segment_ord as usize].get_or_insert_with(|| {
                     let ff = searcher.segment_reader(a.segment_ord).fast_fields();
                     let doc = ff.u64(DOC_ORD).ok()?.first_or_default_col(u64::MAX);
                     let passage = ff.u64(PASSAGE).ok()?.first_or_default_col(0);
@@ -555,7 +559,7 @@ impl Snapshot {
         })
     }
 
-    fn quote(&self, h: Hit, weights: &HashMap<String, f32>, pairs: &[(String, String)]) -> Quote {
+    fn quote(&self, h: Hit, weights: &[(String, f32)], pairs: &[(String, String)]) -> Quote {
         let ex = excerpt::excerpt(&h.text, weights, pairs, self.opts.quote_max_chars);
         let rec = self.record(&h.doc_id);
         Quote {
@@ -617,7 +621,8 @@ struct Found<'a> {
     total: usize,
     /// Ranked; only the page shown is loaded from the document store.
     hits: Vec<Candidate<'a>>,
-    weights: HashMap<String, f32>,
+    /// Each query stem (once) with its weight.
+    weights: Vec<(String, f32)>,
     pairs: Vec<(String, String)>,
     /// The searcher the addresses belong to.
     searcher: Option<Searcher>,
@@ -687,13 +692,12 @@ pub(super) fn in_date_range(
 /// The query stems each candidate passage holds, read from the index's postings. The index was
 /// made from the same text by the same analyzer, so this is the set that re-tokenising the stored
 /// text would give, without decompressing and stemming every candidate.
-fn stems_held<'a>(
-    searcher: &Searcher,
-    field: Field,
-    stems: &'a [String],
-    addrs: &[DocAddress],
-) -> Vec<HashSet<&'a str>> {
-    let mut out = vec![HashSet::new(); addrs.len()];
+fn stems_held(searcher: &Searcher, field: Field, stems: &[String], addrs: &[DocAddress]) -> Held {
+    let mut out = Held {
+        stems: stems.len(),
+        held: vec![false; addrs.len() * stems.len()],
+        rows: addrs.len(),
+    };
     let mut order: Vec<usize> = (0..addrs.len()).collect();
     order.sort_by_key(|&i| (addrs[i].segment_ord, addrs[i].doc_id));
     for group in order.chunk_by(|&a, &b| addrs[a].segment_ord == addrs[b].segment_ord) {
@@ -701,7 +705,7 @@ fn stems_held<'a>(
         let Ok(inv) = seg.inverted_index(field) else {
             continue;
         };
-        for s in stems {
+        for (j, s) in stems.iter().enumerate() {
             let term = Term::from_field_text(field, s);
             let Ok(Some(mut postings)) = inv.read_postings(&term, IndexRecordOption::Basic) else {
                 continue;
@@ -710,12 +714,26 @@ fn stems_held<'a>(
             for &i in group {
                 let d = addrs[i].doc_id;
                 if postings.doc() <= d && postings.seek(d) == d {
-                    out[i].insert(s.as_str());
+                    out.held[i * out.stems + j] = true;
                 }
             }
         }
     }
     out
+}
+
+/// Which of the query stems each candidate holds: a row per candidate, a column per stem.
+struct Held {
+    stems: usize,
+    held: Vec<bool>,
+    rows: usize,
+}
+
+impl Held {
+    /// Each candidate's row, in order (empty rows when there are no stems).
+    fn rows(&self) -> impl Iterator<Item = &[bool]> + '_ {
+        (0..self.rows).map(|i| &self.held[i * self.stems..(i + 1) * self.stems])
+    }
 }
 
 /// How many passages of a segment hold any of `terms` (one field; deleted passages included):
@@ -849,6 +867,23 @@ mod tests {
                 .sum();
             assert_eq!(ours, expected, "{words:?}");
         }
+    }
+
+    #[test]
+    fn held_rows_are_per_candidate() {
+        let held = Held {
+            stems: 2,
+            held: vec![true, false, false, true, false, false],
+            rows: 3,
+        };
+        let rows: Vec<&[bool]> = held.rows().collect();
+        assert_eq!(rows, [&[true, false][..], &[false, true], &[false, false]]);
+        let none = Held {
+            stems: 0,
+            held: Vec::new(),
+            rows: 2,
+        };
+        assert_eq!(none.rows().map(<[bool]>::len).collect::<Vec<_>>(), [0, 0]);
     }
 
     #[test]
