@@ -2,8 +2,6 @@
 //! with highlights on character boundaries inside the quote.
 #![no_main]
 
-use std::collections::HashMap;
-
 use archivist::search::excerpt::{excerpt, stems};
 use archivist::search::question::{clean_question, understand, Lexicon};
 use libfuzzer_sys::fuzz_target;
@@ -15,7 +13,13 @@ fuzz_target!(|data: &[u8]| {
     lex.add("He Long", &["He".to_string()]);
     let q = clean_question(text, 1000);
     let u = understand(&q, &lex, &|w| w == "123");
-    let weights: HashMap<String, f32> = u.terms.iter().flat_map(|t| stems(t)).map(|(_, _, s)| (s, 1.0)).collect();
+    // Each question stem once, in question order (as the engine passes them).
+    let mut weights: Vec<(String, f32)> = Vec::new();
+    for (_, _, s) in u.terms.iter().flat_map(|t| stems(t)) {
+        if !weights.iter().any(|(w, _)| *w == s) {
+            weights.push((s, 1.0));
+        }
+    }
     // The question itself as a passage: quotes must stay within limits whatever it holds.
     let e = excerpt(text, &weights, &[], 120);
     for h in &e.highlights {
