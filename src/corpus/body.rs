@@ -436,16 +436,13 @@ pub fn parse_body(lines: &[&str], first_line: usize) -> Body {
         .collect();
     let mut uses: std::collections::HashMap<String, usize> = Default::default();
     let mut defined: std::collections::HashSet<String> = Default::default();
-    for ((l, _), key) in labels
-        .iter()
-        .zip(&keys)
-        .filter_map(|(l, k)| Some((l.as_ref()?, k)))
-    {
-        *uses
-            .entry(key.clone().expect("a label has a key"))
-            .or_default() += 1;
+    for (label, key) in labels.iter().zip(&keys) {
+        let (Some((l, _)), Some(key)) = (label, key) else {
+            continue;
+        };
+        *uses.entry(key.clone()).or_default() += 1;
         if let Some(a) = &l.alias {
-            defined.insert(LabelInfo::key(&l.raw));
+            defined.insert(key.clone());
             defined.insert(LabelInfo::key(a));
             *uses.entry(LabelInfo::key(a)).or_default() += 0;
         }
@@ -497,11 +494,10 @@ pub fn parse_body(lines: &[&str], first_line: usize) -> Body {
                     && !NOT_PEOPLE.contains(&k))
         });
         if in_header {
-            let header_like = match (label, speaker) {
+            let header_like = match (label.zip(key.as_ref()), speaker) {
                 (Some(_), true) => false,
-                (Some((_, rest)), false) => {
-                    body.fields
-                        .push((key.clone().expect("a label has a key"), rest.clone()));
+                (Some(((_, rest), k)), false) => {
+                    body.fields.push((k.clone(), rest.clone()));
                     true
                 }
                 (None, _) => is_note(&p.text) || (p.text.len() < 250 && !ends_sentence(&p.text)),

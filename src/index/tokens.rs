@@ -76,9 +76,8 @@ fn ascii_run(bytes: &[u8], i: usize) -> usize {
 }
 
 impl Stream<'_> {
-    /// The next word's byte range, from `self.at`, with its lower-cased, folded text in the
-    /// token (left empty for a word too long to keep).
-    fn next_word(&mut self) -> Option<(usize, usize)> {
+    /// The next word from `self.at`: its byte range, and whether it is all ASCII.
+    fn next_word(&mut self) -> Option<(usize, usize, bool)> {
         let (text, bytes) = (self.text, self.text.as_bytes());
         let mut i = self.at;
         let start = loop {
@@ -115,19 +114,7 @@ impl Stream<'_> {
             }
         }
         self.at = i;
-        let word = &text[start..i];
-        let t = &mut self.token.text;
-        t.clear();
-        if word.len() >= LONGEST_WORD {
-            return Some((start, i));
-        }
-        if ascii {
-            t.push_str(word);
-            t.make_ascii_lowercase();
-        } else {
-            fold_unicode(self.unicode, word, t);
-        }
-        Some((start, i))
+        Some((start, i, ascii))
     }
 }
 
@@ -143,16 +130,25 @@ fn fold_unicode(unicode: &mut TextAnalyzer, word: &str, out: &mut String) {
 impl TokenStream for Stream<'_> {
     fn advance(&mut self) -> bool {
         loop {
+            // A word too long to keep still takes its position, as with `RemoveLongFilter`.
             self.token.position = self.token.position.wrapping_add(1);
-            let Some((from, to)) = self.next_word() else {
+            let Some((from, to, ascii)) = self.next_word() else {
                 return false;
             };
             if to - from >= LONGEST_WORD {
                 continue;
             }
-            self.token.offset_from = from;
-            self.token.offset_to = to;
-            super::stem::stem_in_place(&mut self.token.text);
+            let (word, t) = (&self.text[from..to], &mut *self.token);
+            t.offset_from = from;
+            t.offset_to = to;
+            t.text.clear();
+            if ascii {
+                t.text.push_str(word);
+                t.text.make_ascii_lowercase();
+            } else {
+                fold_unicode(self.unicode, word, &mut t.text);
+            }
+            super::stem::stem_in_place(&mut t.text);
             return true;
         }
     }

@@ -481,7 +481,7 @@ impl Snapshot {
         let places = self.places(&searcher, &addrs);
         let mut hits: Vec<Candidate> = top
             .into_iter()
-            .zip(held.rows())
+            .zip((0..).map(|i| &held[i * stems.len()..][..stems.len()]))
             .zip(places)
             .filter_map(|(((score, addr), present), place)| {
                 let (doc, passage) = place?;
@@ -691,13 +691,15 @@ pub(super) fn in_date_range(
 
 /// The query stems each candidate passage holds, read from the index's postings. The index was
 /// made from the same text by the same analyzer, so this is the set that re-tokenising the stored
-/// text would give, without decompressing and stemming every candidate.
-fn stems_held(searcher: &Searcher, field: Field, stems: &[String], addrs: &[DocAddress]) -> Held {
-    let mut out = Held {
-        stems: stems.len(),
-        held: vec![false; addrs.len() * stems.len()],
-        rows: addrs.len(),
-    };
+/// text would give, without decompressing and stemming every candidate. One flag per (candidate,
+/// stem), row by row: candidate `i`'s are `[i * stems.len()..][..stems.len()]`.
+fn stems_held(
+    searcher: &Searcher,
+    field: Field,
+    stems: &[String],
+    addrs: &[DocAddress],
+) -> Vec<bool> {
+    let mut out = vec![false; addrs.len() * stems.len()];
     let mut order: Vec<usize> = (0..addrs.len()).collect();
     order.sort_by_key(|&i| (addrs[i].segment_ord, addrs[i].doc_id));
     for group in order.chunk_by(|&a, &b| addrs[a].segment_ord == addrs[b].segment_ord) {
@@ -714,26 +716,12 @@ fn stems_held(searcher: &Searcher, field: Field, stems: &[String], addrs: &[DocA
             for &i in group {
                 let d = addrs[i].doc_id;
                 if postings.doc() <= d && postings.seek(d) == d {
-                    out.held[i * out.stems + j] = true;
+                    out[i * stems.len() + j] = true;
                 }
             }
         }
     }
     out
-}
-
-/// Which of the query stems each candidate holds: a row per candidate, a column per stem.
-struct Held {
-    stems: usize,
-    held: Vec<bool>,
-    rows: usize,
-}
-
-impl Held {
-    /// Each candidate's row, in order (empty rows when there are no stems).
-    fn rows(&self) -> impl Iterator<Item = &[bool]> + '_ {
-        (0..self.rows).map(|i| &self.held[i * self.stems..(i + 1) * self.stems])
-    }
 }
 
 /// How many passages of a segment hold any of `terms` (one field; deleted passages included):
@@ -867,23 +855,6 @@ mod tests {
                 .sum();
             assert_eq!(ours, expected, "{words:?}");
         }
-    }
-
-    #[test]
-    fn held_rows_are_per_candidate() {
-        let held = Held {
-            stems: 2,
-            held: vec![true, false, false, true, false, false],
-            rows: 3,
-        };
-        let rows: Vec<&[bool]> = held.rows().collect();
-        assert_eq!(rows, [&[true, false][..], &[false, true], &[false, false]]);
-        let none = Held {
-            stems: 0,
-            held: Vec::new(),
-            rows: 2,
-        };
-        assert_eq!(none.rows().map(<[bool]>::len).collect::<Vec<_>>(), [0, 0]);
     }
 
     #[test]
