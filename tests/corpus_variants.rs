@@ -153,3 +153,36 @@ fn header_only_file_is_served_as_a_card() {
     assert_eq!(c.documents[0].passages.len(), 1);
     assert!(c.warnings[0].contains("h.txt: has no body text"));
 }
+
+#[test]
+fn subfolders_are_collections_and_hidden_or_linked_folders_are_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let other = PLAIN.replace("cable-from-zhou-to-antonov", "second-doc");
+    let third = PLAIN.replace("cable-from-zhou-to-antonov", "hidden-doc");
+    std::fs::write(p.join("top.txt"), PLAIN).unwrap();
+    std::fs::create_dir_all(p.join("unit-2")).unwrap();
+    std::fs::write(p.join("unit-2/lesson.md"), &other).unwrap();
+    std::fs::create_dir_all(p.join(".trash")).unwrap();
+    std::fs::write(p.join(".trash/old.txt"), &third).unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("linked.txt"), &third).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(outside.path(), p.join("linked")).unwrap();
+    let c = Corpus::load(p, DEFAULT_CANONICAL_BASE).unwrap();
+    assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+    let files: Vec<(&str, Option<&str>)> = c
+        .documents
+        .iter()
+        .map(|d| {
+            (
+                d.meta.source_file.as_str(),
+                archivist::corpus::collection_of(&d.meta.source_file),
+            )
+        })
+        .collect();
+    assert_eq!(
+        files,
+        vec![("top.txt", None), ("unit-2/lesson.md", Some("unit-2"))]
+    );
+}

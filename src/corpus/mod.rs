@@ -243,24 +243,69 @@ pub fn read_text(path: &Path) -> Result<String, SkipReason> {
     String::from_utf8(bytes).map_err(|e| SkipReason::NotUtf8(e.utf8_error().valid_up_to()))
 }
 
-/// The corpus files of a directory: `*.txt` and `*.md`, sorted by name, hidden files ignored.
+/// File extensions read as corpus documents (any case).
+pub const CORPUS_EXTENSIONS: &[&str] = &["txt", "md"];
+
+/// How deep [`corpus_files`] looks into subfolders (collections) of the corpus directory.
+const MAX_COLLECTION_DEPTH: usize = 4;
+
+/// The corpus files of a directory and its subfolders (each subfolder is a *collection*):
+/// files with a [`CORPUS_EXTENSIONS`] extension, sorted by their path within `dir`. Hidden files
+/// and folders are ignored, and folders reached through a symbolic link are not entered (a link
+/// cannot pull files from elsewhere into the corpus, nor loop).
 pub fn corpus_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            p.is_file()
-                && !p
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with('.'))
-                && p.extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
-        })
-        .collect();
-    files.sort();
+    let mut files = Vec::new();
+    walk(dir, 0, &mut files)?;
+    files.sort_by_cached_key(|p| corpus_name(dir, p));
     Ok(files)
+}
+
+fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)?.filter_map(Result::ok) {
+        let path = entry.path();
+        let hidden = entry
+            .file_name()
+            .to_str()
+            .is_none_or(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            if depth < MAX_COLLECTION_DEPTH {
+                // An unreadable subfolder is left out; the rest of the corpus is served.
+                let _ = walk(&path, depth + 1, out);
+            }
+            continue;
+        }
+        let wanted = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| CORPUS_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)));
+        if wanted && path.is_file() {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// A corpus file's name as warnings and `source_file` give it: its path within the corpus
+/// directory, with `/` between folders (`guild-42/lesson-3.txt`).
+pub fn corpus_name(dir: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(dir).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
+}
+
+/// The collection a corpus file belongs to: the subfolder of the corpus directory it is in
+/// (`guild-42` for `guild-42/lesson-3.txt`), `None` for a file at the top.
+pub fn collection_of(source_file: &str) -> Option<&str> {
+    source_file.split_once('/').map(|(c, _)| c)
 }
 
 /// The whole corpus, parsed and with speakers resolved.
@@ -281,10 +326,7 @@ impl Corpus {
         let mut texts = Vec::with_capacity(files.len());
         let mut warnings = Vec::new();
         for (path, result) in files.iter().zip(read) {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let name = corpus_name(dir, path);
             match result {
                 Ok(t) => texts.push((name, t)),
                 Err(e) => warnings.push(format!("{name}: skipped: {e}")),

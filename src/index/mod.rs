@@ -122,10 +122,7 @@ pub fn fingerprint(corpus_dir: &Path, canonical_base: &str) -> Result<String> {
             .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
             .map(|d| d.as_nanos())
             .unwrap_or(0);
-        eat(f
-            .file_name()
-            .map(|n| n.as_encoded_bytes())
-            .unwrap_or_default());
+        eat(crate::corpus::corpus_name(corpus_dir, f).as_bytes());
         eat(&md.len().to_le_bytes());
         eat(&mtime.to_le_bytes());
     }
