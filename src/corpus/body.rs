@@ -1,178 +1,16 @@
-//! The body of a document: paragraphs (with page-break splits joined again), the header zone
-//! (title lines, `Date:`/`Venue:`/`Attendees:` … lines, editorial notes), and then speaker turns
+//! The body of a document: its paragraphs ([`layout`](super::layout)), the header zone (title
+//! lines, `Date:`/`Venue:`/`Attendees:` … lines, editorial notes), and then speaker turns
 //! (`Label: text`, `Full Name (hereafter Label): text`) or plain paragraphs for cables and memoranda.
 //!
-//! Which labels are speakers is decided from the whole document: a label that is defined with an
-//! alias, or used twice, is a speaker; a header word (`Time:`, `Place:` …) never is.
+//! Which labels are speakers is decided from the whole document ([`Speakers`]): a label that is
+//! defined with an alias, or used twice, is a speaker; so is a label used once whose name the
+//! document writes elsewhere or whose text speaks in the first or second person; a header field
+//! (`Time:`, `Received by:` …, see [`labels`](super::labels)) never is.
 
-use super::header::{fold_spaces, strip_markup};
+use std::collections::{HashMap, HashSet};
 
-/// Header words of meeting records and cables: a line `Word: …` with these is never a speaker.
-const HEADER_WORDS: &[&str] = &[
-    "date",
-    "time",
-    "date and time",
-    "venue",
-    "place",
-    "location",
-    "site",
-    "attendees",
-    "attendee",
-    "also present",
-    "present",
-    "persons present",
-    "participants",
-    "participant",
-    "participating",
-    "interpreter",
-    "interpreters",
-    "interpretation",
-    "translator",
-    "translators",
-    "translation",
-    "recorder",
-    "recorders",
-    "record",
-    "minutes",
-    "minutes prepared",
-    "minutes taken",
-    "note taker",
-    "notetaker",
-    "note-taker",
-    "guest",
-    "guests",
-    "host",
-    "hosts",
-    "to",
-    "from",
-    "cc",
-    "copy",
-    "copies",
-    "copies to",
-    "level",
-    "contents",
-    "content",
-    "subject",
-    "re",
-    "regarding",
-    "classification",
-    "classified",
-    "secret",
-    "top secret",
-    "priority",
-    "urgency",
-    "source",
-    "number",
-    "no",
-    "ref",
-    "reference",
-    "file",
-    "distribution",
-    "attachment",
-    "attachments",
-    "enclosure",
-    "enclosures",
-    "summary",
-    "topic",
-    "topics",
-    "agenda",
-    "duration",
-    "occasion",
-    "dispatched",
-    "sent",
-    "received",
-    "drafted",
-    "approved",
-    "signed",
-    "transcript",
-    "memorandum",
-    "telegram",
-    "cable",
-    "chinese side",
-    "soviet side",
-    "our side",
-    "their side",
-    "other side",
-    "on our side",
-    "on their side",
-    "delegation",
-];
-
-/// Headings that open a paragraph with a colon but are not people (`First:`, `Note:`).
-const NOT_PEOPLE: &[&str] = &[
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "firstly",
-    "secondly",
-    "thirdly",
-    "finally",
-    "lastly",
-    "last",
-    "moreover",
-    "however",
-    "therefore",
-    "thus",
-    "also",
-    "note",
-    "notes",
-    "nb",
-    "p.s",
-    "ps",
-    "conclusion",
-    "example",
-    "for example",
-    "in conclusion",
-    "in addition",
-    "comment",
-    "comments",
-    "remarks",
-    "editor's note",
-    "translator's note",
-    "appendix",
-    "attachment",
-];
-
-/// Lower-case words allowed inside a speaker label (`Zhou of the Foreign Ministry` is not, but
-/// `Charles de Gaulle` and `Ludwig van Beethoven` are).
-const LABEL_CONNECTORS: &[&str] = &[
-    "de", "van", "von", "der", "den", "del", "della", "da", "di", "du", "la", "le", "al", "bin",
-    "ibn", "y", "dos", "das",
-];
-
-/// A paragraph's `Label (definition):` opening.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LabelInfo {
-    /// The label as written, without the definition (`Vice Minister Ji`, `Premier Zhou [Enlai]`).
-    pub raw: String,
-    /// The alias a definition introduces (`Ji` from `(hereafter Ji)`).
-    pub alias: Option<String>,
-}
-
-impl LabelInfo {
-    /// The key labels are compared by: brackets dropped, spaces folded, lower case.
-    pub fn key(s: &str) -> String {
-        let mut out = String::with_capacity(s.len());
-        for w in s.split(|c: char| c.is_whitespace() || c == '[' || c == ']') {
-            if w.is_empty() {
-                continue;
-            }
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(w);
-        }
-        if out.is_ascii() {
-            out.make_ascii_lowercase();
-            out
-        } else {
-            out.to_lowercase()
-        }
-    }
-}
+use super::labels::{field_shaped, is_header_word, is_note, parse_label, LabelInfo, NOT_PEOPLE};
+use super::layout::{paragraphs, Para};
 
 /// What a passage of the body is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,208 +41,53 @@ pub struct Body {
     /// `(key, value)` of the header lines (`("attendees", "Yu Zhan, …")`).
     pub fields: Vec<(String, String)>,
     pub units: Vec<Unit>,
+    /// Questionable input, with the file line it concerns.
+    pub warnings: Vec<(usize, String)>,
 }
 
-/// A paragraph with the file line it starts on.
+/// Longest paragraph still taken for a header line when it opens with a label that is not a
+/// speaker's (a long one is body text).
+const MAX_HEADER_LINE: usize = 250;
+
+/// How a paragraph opens.
 #[derive(Debug, Clone)]
-struct Para {
-    text: String,
-    line: usize,
+enum Opening {
+    /// `Label (definition): rest` with a label that could be a person's.
+    Label {
+        label: LabelInfo,
+        key: String,
+        rest: String,
+    },
+    /// A header field (`Date: …`, `Received by: …`).
+    Field {
+        key: String,
+        value: String,
+    },
+    Plain,
 }
 
-/// Splits lines into paragraphs at blank lines, joining wrapped lines with a space, and joins
-/// paragraphs a page break split (no closing punctuation, next one starts lower-case).
-fn paragraphs(lines: &[&str], first_line: usize) -> Vec<Para> {
-    let mut out: Vec<Para> = Vec::new();
-    let mut cur: Option<Para> = None;
-    for (i, raw) in lines.iter().enumerate() {
-        let line = strip_markup(raw);
-        if line.is_empty() {
-            if let Some(p) = cur.take() {
-                out.push(p);
+impl Opening {
+    fn of(text: &str) -> Opening {
+        if let Some((label, rest)) = parse_label(text) {
+            let key = LabelInfo::key(&label.raw);
+            if is_header_word(&key) {
+                return Opening::Field { key, value: rest };
             }
-            continue;
+            return Opening::Label { label, key, rest };
         }
-        match &mut cur {
-            Some(p) => {
-                p.text.push(' ');
-                p.text.push_str(&line);
-            }
-            None => {
-                cur = Some(Para {
-                    text: line,
-                    line: first_line + i,
-                })
-            }
+        match field_shaped(text) {
+            Some((key, value)) => Opening::Field { key, value },
+            None => Opening::Plain,
         }
     }
-    if let Some(p) = cur.take() {
-        out.push(p);
-    }
-    let mut joined: Vec<Para> = Vec::new();
-    for p in out {
-        if is_elision(&p.text) {
-            continue;
-        }
-        if let Some(prev) = joined.last_mut() {
-            if page_break_between(&prev.text, &p.text) {
-                prev.text.push(' ');
-                prev.text.push_str(&p.text);
-                continue;
-            }
-        }
-        joined.push(p);
-    }
-    joined
 }
 
-/// `[...]`, `[…]`, `...` alone: an elision marker, not content.
-fn is_elision(s: &str) -> bool {
-    s.chars()
-        .all(|c| matches!(c, '[' | ']' | '.' | '…' | ' ' | '(' | ')'))
-}
-
-/// Does a page break split a sentence between these paragraphs?
-pub fn page_break_between(prev: &str, next: &str) -> bool {
-    let Some(last) = prev.trim_end().chars().last() else {
-        return false;
-    };
-    let Some(first) = next.trim_start().chars().next() else {
-        return false;
-    };
-    let open_end = last.is_alphanumeric() || last == ',';
-    if !open_end {
-        return false;
-    }
-    if first.is_lowercase() {
-        return true;
-    }
-    // "… talked with Comrade" / "Chervonenko said …": a dangling connector word.
-    let last_word = prev.split_whitespace().last().unwrap_or("");
-    matches!(
-        last_word,
-        "of" | "the"
-            | "to"
-            | "a"
-            | "an"
-            | "and"
-            | "or"
-            | "in"
-            | "on"
-            | "by"
-            | "for"
-            | "with"
-            | "from"
-            | "at"
-            | "that"
-    ) && first.is_uppercase()
-}
-
-/// Reads `Label (definition): rest` at the start of a paragraph.
-pub fn parse_label(text: &str) -> Option<(LabelInfo, String)> {
-    let colon = text.find(':')?;
-    if colon > 160 {
-        return None;
-    }
-    let head = text[..colon].trim_end();
-    let rest = text[colon + 1..].trim_start().to_string();
-    let (name_part, def) = match head.strip_suffix(')') {
-        Some(h) => {
-            let open = h.rfind('(')?;
-            (h[..open].trim_end(), Some(&h[open + 1..]))
-        }
-        None => (head, None),
-    };
-    if !label_words_ok(name_part) {
-        return None;
-    }
-    let alias = def.and_then(alias_from_definition);
-    if alias.is_none() && def.is_some_and(|d| d.len() >= 40) {
-        return None;
-    }
-    Some((
-        LabelInfo {
-            raw: fold_spaces(name_part),
-            alias,
-        },
-        rest,
-    ))
-}
-
-/// Is this a plausible speaker label: 1–7 capitalised words (initials, brackets, hyphens fine)?
-fn label_words_ok(s: &str) -> bool {
-    let words: Vec<&str> = s.split_whitespace().collect();
-    if words.is_empty() || words.len() > 7 || s.len() > 80 {
-        return false;
-    }
-    if !s.chars().all(|c| {
-        c.is_alphabetic() || matches!(c, ' ' | '.' | '\'' | '’' | '-' | '[' | ']') || c.is_mark()
-    }) {
-        return false;
-    }
-    words.iter().enumerate().all(|(i, w)| {
-        let bare = w.trim_start_matches('[').trim_end_matches(']');
-        match bare.chars().next() {
-            Some(c) if c.is_uppercase() => true,
-            Some(_) => i > 0 && LABEL_CONNECTORS.contains(&bare),
-            None => false,
-        }
-    })
-}
-
-trait IsMark {
-    fn is_mark(&self) -> bool;
-}
-impl IsMark for char {
-    /// Combining marks (accents written as separate code points).
-    fn is_mark(&self) -> bool {
-        matches!(*self as u32, 0x0300..=0x036F)
-    }
-}
-
-/// The alias a parenthesised definition introduces:
-/// `hereafter Ji`, `hereinafter referred to as "Chervonenko"`, `hereafter abbreviated as Z`,
-/// `to be abbreviated as Z`, and the broken-quote `hereinafter referred to as "Xu`.
-pub fn alias_from_definition(def: &str) -> Option<String> {
-    let lower = def.to_lowercase();
-    let markers = [
-        "hereinafter",
-        "hereafter",
-        "to be abbreviated",
-        "abbreviated",
-        "referred to",
-        "called",
-        "below",
-    ];
-    let start = markers
-        .iter()
-        .filter_map(|m| lower.find(m).map(|i| i + m.len()))
-        .max()?;
-    let mut rest = def[start..].trim_start_matches([' ', ',']);
-    for lead in ["referred to", "abbreviated", "called", "as", "to as"] {
-        if rest.to_lowercase().starts_with(lead) {
-            rest = rest[lead.len()..].trim_start_matches([' ', ',', ':']);
-        }
-    }
-    let alias = rest
-        .trim()
-        .trim_matches(|c: char| matches!(c, '"' | '“' | '”' | '\'' | '‘' | '’' | ',' | '.'));
-    let alias = fold_spaces(alias);
-    (!alias.is_empty() && label_words_ok(&alias)).then_some(alias)
-}
-
-fn is_header_word(key: &str) -> bool {
-    HEADER_WORDS.contains(&key)
-        || key.ends_with(" by")
-        || key.starts_with("minutes ")
-        || key.starts_with("date ")
-        || key.starts_with("time ")
-}
-
-/// A paragraph wholly inside parentheses or brackets: an editorial or stage note.
-fn is_note(s: &str) -> bool {
-    let t = s.trim();
-    (t.starts_with('(') && t.ends_with(')')) || (t.starts_with('[') && t.ends_with(']'))
+/// The export's "Translation - English" marker line, which is not content.
+fn is_marker(p: &Para) -> bool {
+    let t = p.text.to_lowercase();
+    (t.starts_with("translation") || t.starts_with("original") || t.starts_with("transcript"))
+        && t.contains(" - ")
+        && t.len() < 40
 }
 
 fn ends_sentence(s: &str) -> bool {
@@ -415,113 +98,73 @@ fn ends_sentence(s: &str) -> bool {
 }
 
 /// Splits the body lines (starting at file line `first_line`) into header and passages.
-pub fn parse_body(lines: &[&str], first_line: usize) -> Body {
+/// `context` is what the document says outside its body (title, citation, summary): a label
+/// whose name stands there is a person's.
+pub fn parse_body(lines: &[&str], first_line: usize, context: &str) -> Body {
     let mut paras = paragraphs(lines, first_line);
-    // The export's "Translation - English" marker line is not content.
-    while paras.first().is_some_and(|p| {
-        let t = p.text.to_lowercase();
-        (t.starts_with("translation") || t.starts_with("original") || t.starts_with("transcript"))
-            && t.contains(" - ")
-            && t.len() < 40
-    }) {
+    while paras.first().is_some_and(is_marker) {
         paras.remove(0);
     }
-
-    // First pass: labels, their definitions and how often each is used.
-    let labels: Vec<Option<(LabelInfo, String)>> =
-        paras.iter().map(|p| parse_label(&p.text)).collect();
-    let keys: Vec<Option<String>> = labels
-        .iter()
-        .map(|l| l.as_ref().map(|(l, _)| LabelInfo::key(&l.raw)))
-        .collect();
-    let mut uses: std::collections::HashMap<String, usize> = Default::default();
-    let mut defined: std::collections::HashSet<String> = Default::default();
-    for (label, key) in labels.iter().zip(&keys) {
-        let (Some((l, _)), Some(key)) = (label, key) else {
-            continue;
-        };
-        *uses.entry(key.clone()).or_default() += 1;
-        if let Some(a) = &l.alias {
-            defined.insert(key.clone());
-            defined.insert(LabelInfo::key(a));
-            *uses.entry(LabelInfo::key(a)).or_default() += 0;
-        }
-    }
-    // `Premier Zhou [Enlai]` then `Zhou`, `S. Antonov` then `Antonov`: labels sharing a name
-    // word are one family, and a family used twice is a speaker.
-    let name_words = |key: &str| -> Vec<String> {
-        let (_, core) = super::names::split_title(key);
-        core.into_iter()
-            .filter(|w| w.chars().count() > 2 && !w.ends_with('.'))
-            .collect()
-    };
-    let mut family: std::collections::HashMap<String, usize> = Default::default();
-    for (key, n) in &uses {
-        if !is_header_word(key) {
-            for w in name_words(key) {
-                *family.entry(w).or_default() += n;
-            }
-        }
-    }
-    let sure_speaker = |key: &str| -> bool {
-        let used = uses.get(key).copied().unwrap_or(0);
-        let fam = name_words(key)
-            .iter()
-            .map(|w| family.get(w).copied().unwrap_or(0))
-            .max()
-            .unwrap_or(0);
-        !is_header_word(key)
-            && (defined.contains(key) || (used.max(fam) >= 2 && !NOT_PEOPLE.contains(&key)))
-    };
-    // Every label's key is used: whether it is surely a speaker, worked out once per key.
-    let sure: std::collections::HashMap<&str, bool> =
-        uses.keys().map(|k| (k.as_str(), sure_speaker(k))).collect();
-    let sure_speaker = |key: &str| sure.get(key).copied().unwrap_or_else(|| sure_speaker(key));
-    let first_turn = keys
-        .iter()
-        .position(|k| k.as_deref().is_some_and(sure_speaker));
-
+    let openings: Vec<Opening> = paras.iter().map(|p| Opening::of(&p.text)).collect();
+    let speakers = Speakers::decide(&paras, &openings, context);
     let mut body = Body::default();
-    let mut in_header = true;
-    let mut current_label: Option<LabelInfo> = None;
-    for (i, p) in paras.iter().enumerate() {
-        let label = labels[i].as_ref();
-        let key = &keys[i];
-        let speaker = key.as_deref().is_some_and(|k| {
-            sure_speaker(k)
-                || (first_turn.is_some_and(|f| i > f)
-                    && !is_header_word(k)
-                    && !NOT_PEOPLE.contains(&k))
-        });
-        if in_header {
-            let header_like = match (label.zip(key.as_ref()), speaker) {
-                (Some(_), true) => false,
-                (Some(((_, rest), k)), false) => {
-                    body.fields.push((k.clone(), rest.clone()));
-                    true
-                }
-                (None, _) => is_note(&p.text) || (p.text.len() < 250 && !ends_sentence(&p.text)),
-            };
-            if header_like && first_turn.is_none_or(|f| i < f) {
-                body.header.push(p.text.clone());
+    let body_start = split_header(&paras, &openings, &speakers, &mut body);
+    read_units(&paras, &openings, &speakers, body_start, &mut body);
+    warn_unresolved_turns(&paras, &openings, &mut body);
+    body
+}
+
+/// Moves the header zone — the paragraphs before the first turn that read as title, header
+/// lines or notes — into `body.header` and `body.fields`; returns where the rest starts.
+fn split_header(
+    paras: &[Para],
+    openings: &[Opening],
+    speakers: &Speakers,
+    body: &mut Body,
+) -> usize {
+    let end = speakers.first_turn.unwrap_or(paras.len());
+    for (i, (p, o)) in paras.iter().zip(openings).enumerate().take(end) {
+        let field = match o {
+            Opening::Field { key, value } => Some((key, value)),
+            Opening::Label { key, rest, .. }
+                if p.text.len() < MAX_HEADER_LINE && !ends_sentence(rest) =>
+            {
+                Some((key, rest))
+            }
+            Opening::Label { .. } => return i,
+            Opening::Plain if is_note(&p.text) => None,
+            Opening::Plain if p.text.len() < MAX_HEADER_LINE && !ends_sentence(&p.text) => None,
+            Opening::Plain => return i,
+        };
+        if let Some((k, v)) = field {
+            body.fields.push((k.clone(), v.clone()));
+        }
+        body.header.push(p.text.clone());
+    }
+    end
+}
+
+/// Reads the paragraphs from `start` on into turns, notes and plain paragraphs.
+fn read_units(
+    paras: &[Para],
+    openings: &[Opening],
+    speakers: &Speakers,
+    start: usize,
+    body: &mut Body,
+) {
+    let mut current_label: Option<&LabelInfo> = None;
+    for (i, (p, o)) in paras.iter().zip(openings).enumerate().skip(start) {
+        if let Opening::Label { label, key, rest } = o {
+            if speakers.is_turn(i, key) {
+                current_label = Some(label);
+                body.units.push(Unit {
+                    kind: UnitKind::Turn,
+                    label: Some(label.clone()),
+                    text: rest.clone(),
+                    line: p.line,
+                });
                 continue;
             }
-            if label.is_some() && !speaker {
-                // A header-looking line after the header zone: keep the field, treat as text.
-                body.fields.pop();
-            }
-            in_header = false;
-        }
-        if speaker {
-            let (l, rest) = label.expect("speaker implies label");
-            current_label = Some(l.clone());
-            body.units.push(Unit {
-                kind: UnitKind::Turn,
-                label: Some(l.clone()),
-                text: rest.clone(),
-                line: p.line,
-            });
-            continue;
         }
         if is_note(&p.text) {
             body.units.push(Unit {
@@ -543,26 +186,156 @@ pub fn parse_body(lines: &[&str], first_line: usize) -> Body {
             {
                 append(&mut u.text, &p.text)
             }
-            _ => match &current_label {
-                Some(l) => body.units.push(Unit {
-                    kind: UnitKind::Turn,
-                    label: Some(l.clone()),
-                    text: p.text.clone(),
-                    line: p.line,
-                }),
-                None => body.units.push(Unit {
-                    kind: UnitKind::Paragraph,
-                    label: None,
-                    text: p.text.clone(),
-                    line: p.line,
-                }),
-            },
+            _ => body.units.push(Unit {
+                kind: if current_label.is_some() {
+                    UnitKind::Turn
+                } else {
+                    UnitKind::Paragraph
+                },
+                label: current_label.cloned(),
+                text: p.text.clone(),
+                line: p.line,
+            }),
         }
     }
     // A turn whose label stood alone on its line takes the next paragraph as its text; one that
     // never got any text is dropped.
     body.units.retain(|u| !u.text.trim().is_empty());
-    body
+}
+
+/// Paragraphs that open like speaker turns in a document where no speaker was found are read
+/// as plain text; the teacher is told where, and how to make them turns.
+fn warn_unresolved_turns(paras: &[Para], openings: &[Opening], body: &mut Body) {
+    if body.units.iter().any(|u| u.kind == UnitKind::Turn) {
+        return;
+    }
+    let looks: Vec<(usize, &str)> = paras
+        .iter()
+        .zip(openings)
+        .filter_map(|(p, o)| match o {
+            Opening::Label { label, key, .. } if !NOT_PEOPLE.contains(&key.as_str()) => {
+                Some((p.line, label.raw.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    if let [(line, first), _, ..] = looks[..] {
+        body.warnings.push((
+            line,
+            format!(
+                "{} paragraphs open like speaker turns (`{first}: …`) but no speaker could be told \
+                 apart from a header field; they are read as plain paragraphs (write the first \
+                 turn of each speaker as `Full Name (hereafter Label): …` to make them turns)",
+                looks.len()
+            ),
+        ));
+    }
+}
+
+/// Which labels of a document are speakers', and where the first turn is.
+struct Speakers {
+    sure: HashSet<String>,
+    first_turn: Option<usize>,
+}
+
+impl Speakers {
+    fn decide(paras: &[Para], openings: &[Opening], context: &str) -> Speakers {
+        let mut uses: HashMap<&str, usize> = HashMap::new();
+        let mut defined: HashSet<String> = HashSet::new();
+        let mut evidence: HashSet<&str> = HashSet::new();
+        for o in openings {
+            let Opening::Label { label, key, rest } = o else {
+                continue;
+            };
+            *uses.entry(key).or_default() += 1;
+            if let Some(a) = &label.alias {
+                defined.insert(key.clone());
+                defined.insert(LabelInfo::key(a));
+            }
+            let said = !rest.trim().is_empty();
+            if said && (speaks_in_person(rest) || named_in(&label.raw, context, paras)) {
+                evidence.insert(key);
+            }
+        }
+        // `Premier Zhou [Enlai]` then `Zhou`, `S. Antonov` then `Antonov`: labels sharing a name
+        // word are one family, and a family used twice is a speaker.
+        let mut family: HashMap<String, usize> = HashMap::new();
+        for (key, n) in &uses {
+            for w in name_words(key) {
+                *family.entry(w).or_default() += n;
+            }
+        }
+        let sure: HashSet<String> = uses
+            .iter()
+            .filter(|(key, &used)| {
+                let fam = name_words(key)
+                    .iter()
+                    .map(|w| family.get(w).copied().unwrap_or(0))
+                    .max()
+                    .unwrap_or(0);
+                let person = !NOT_PEOPLE.contains(key);
+                defined.contains(**key)
+                    || (person && (used.max(fam) >= 2 || evidence.contains(**key)))
+            })
+            .map(|(k, _)| k.to_string())
+            .chain(defined.iter().cloned())
+            .collect();
+        let first_turn = openings
+            .iter()
+            .position(|o| matches!(o, Opening::Label { key, .. } if sure.contains(key)));
+        Speakers { sure, first_turn }
+    }
+
+    /// Is paragraph `i`, opening with label `key`, a turn? After the first turn, any label that
+    /// could be a person's is.
+    fn is_turn(&self, i: usize, key: &str) -> bool {
+        self.sure.contains(key)
+            || (self.first_turn.is_some_and(|f| i > f) && !NOT_PEOPLE.contains(&key))
+    }
+}
+
+/// The words of a label key that name (not titles, not initials).
+fn name_words(key: &str) -> Vec<String> {
+    let (_, core) = super::names::split_title(key);
+    core.into_iter()
+        .filter(|w| w.chars().count() > 2 && !w.ends_with('.'))
+        .collect()
+}
+
+/// Does a turn's text speak in the first or second person (as speech does and header fields
+/// do not)?
+fn speaks_in_person(text: &str) -> bool {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .any(|w| {
+            w == "I"
+                || w.starts_with("I'")
+                || w.starts_with("I’")
+                || matches!(
+                    w.to_ascii_lowercase().as_str(),
+                    "we" | "us" | "our" | "ours" | "you" | "your" | "yours" | "me" | "my"
+                )
+        })
+}
+
+/// Does the document write this label's name (a word of it that is not a title) in its title,
+/// citation or summary, or in a paragraph that does not open with it?
+fn named_in(label: &str, context: &str, paras: &[Para]) -> bool {
+    let (_, core) = super::names::split_title(label);
+    let holds = |text: &str, w: &str| {
+        text.match_indices(w).any(|(at, _)| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + w.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+    };
+    core.iter()
+        .filter(|w| w.chars().count() > 1 && w.chars().next().is_some_and(char::is_uppercase))
+        .any(|w| {
+            holds(context, w)
+                || paras
+                    .iter()
+                    .any(|p| !p.text.starts_with(label) && holds(&p.text, w))
+        })
 }
 
 fn append(text: &mut String, more: &str) {
@@ -570,70 +343,6 @@ fn append(text: &mut String, more: &str) {
         text.push_str("\n\n");
     }
     text.push_str(more);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn labels_and_definitions() {
-        let (l, rest) = parse_label("Vice Minister Ji (hereafter Ji): I invited").unwrap();
-        assert_eq!(l.raw, "Vice Minister Ji");
-        assert_eq!(l.alias.as_deref(), Some("Ji"));
-        assert_eq!(rest, "I invited");
-        let (l, _) =
-            parse_label("Deputy Section Director Xu Ming (hereinafter referred to as \"Xu): T")
-                .unwrap();
-        assert_eq!(l.alias.as_deref(), Some("Xu"));
-        let (l, _) =
-            parse_label("Soviet Ambassador Petrov (hereinafter referred to as \"Petrov\"): x")
-                .unwrap();
-        assert_eq!(l.alias.as_deref(), Some("Petrov"));
-        let (l, _) = parse_label("Premier Zhou [Enlai] : x").unwrap();
-        assert_eq!(l.raw, "Premier Zhou [Enlai]");
-        let (l, _) = parse_label("Mr. Smith (to be abbreviated as S): x").unwrap();
-        assert_eq!(l.alias.as_deref(), Some("S"));
-        assert!(parse_label("Thus, I would say: no").is_none());
-        assert!(parse_label("As for the border: no").is_none());
-        assert!(parse_label("Time: 5:50 p.m.").is_some());
-        assert!(parse_label("No colon here").is_none());
-    }
-
-    #[test]
-    fn page_breaks() {
-        assert!(page_break_between(
-            "If the Soviet Union continues to",
-            "harbor those"
-        ));
-        assert!(page_break_between("I'm not sure", "whether you know"));
-        assert!(!page_break_between("It ended.", "and then"));
-        assert!(!page_break_between("Title line", "Date: 8 June"));
-    }
-
-    #[test]
-    fn header_words_are_not_speakers() {
-        let lines = vec![
-            "Title of the Meeting",
-            "",
-            "Time: 29 April 1962, 5:50 p.m. - 7.50 p.m.",
-            "",
-            "Place: Beijing",
-            "",
-            "Mr. A (hereafter A): Hello there.",
-            "",
-            "B: Hi.",
-            "",
-            "A: Again.",
-            "",
-            "B: Fine.",
-        ];
-        let b = parse_body(&lines, 1);
-        assert_eq!(b.header.len(), 3);
-        assert_eq!(b.fields[0].0, "time");
-        assert_eq!(b.units.len(), 4);
-        assert!(b.units.iter().all(|u| u.kind == UnitKind::Turn));
-    }
 }
 
 /// Cuts a text longer than `max` bytes into pieces of at most `max` bytes, at a sentence end if
@@ -662,6 +371,85 @@ pub fn split_long(text: &str, max: usize) -> Vec<&str> {
         out.push(rest);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_words_are_not_speakers() {
+        let lines = vec![
+            "Title of the Meeting",
+            "",
+            "Time: 29 April 1962, 5:50 p.m. - 7.50 p.m.",
+            "",
+            "Place: Beijing",
+            "",
+            "Mr. A (hereafter A): Hello there.",
+            "",
+            "B: Hi.",
+            "",
+            "A: Again.",
+            "",
+            "B: Fine.",
+        ];
+        let b = parse_body(&lines, 1, "");
+        assert_eq!(b.header.len(), 3);
+        assert_eq!(b.fields[0].0, "time");
+        assert_eq!(b.units.len(), 4);
+        assert!(b.units.iter().all(|u| u.kind == UnitKind::Turn));
+    }
+
+    #[test]
+    fn consecutive_header_lines_then_turns_each_used_once() {
+        let lines = vec![
+            "Record of a Conversation with Ambassador Petrov",
+            "Guest: Ambassador Ivan Petrov",
+            "Received by: Vice Minister Li Wen",
+            "Interpreter and Recorder: Zhao",
+            "Time: 24 October 1962, 11:00 a.m.",
+            "Abstract: The two discuss the trade agreement and the border posts at some length.",
+            "Petrov: I have come here on the instructions of my government to raise the trade question.",
+            "Li: We have studied your note and will reply in writing.",
+        ];
+        let b = parse_body(&lines, 1, "Record of a Conversation with Ambassador Petrov");
+        assert_eq!(b.header.len(), 6, "{:?}", b.header);
+        let keys: Vec<&str> = b.fields.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "guest",
+                "received by",
+                "interpreter and recorder",
+                "time",
+                "abstract"
+            ]
+        );
+        let labels: Vec<&str> = b
+            .units
+            .iter()
+            .map(|u| u.label.as_ref().unwrap().raw.as_str())
+            .collect();
+        assert_eq!(labels, ["Petrov", "Li"]);
+        assert!(b.warnings.is_empty());
+    }
+
+    #[test]
+    fn labels_no_speaker_explains_are_plain_paragraphs_with_a_warning() {
+        let lines = vec![
+            "Background Paper",
+            "",
+            "Grain Exports: The figures for the year stand at the level of the last.",
+            "",
+            "Rail Transport: The lines to the north remain closed to freight.",
+        ];
+        let b = parse_body(&lines, 10, "");
+        assert_eq!(b.units.len(), 2);
+        assert!(b.units.iter().all(|u| u.kind == UnitKind::Paragraph));
+        assert_eq!(b.warnings.len(), 1);
+        assert_eq!(b.warnings[0].0, 12);
+    }
 }
 
 #[cfg(test)]

@@ -8,14 +8,17 @@
 pub mod body;
 pub mod date;
 pub mod header;
+pub mod labels;
+pub mod layout;
 pub mod names;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use body::{LabelInfo, UnitKind};
+use body::UnitKind;
 use date::PartialDate;
 use header::{fold_spaces, id_from_url, parse_citation, parse_header};
+use labels::LabelInfo;
 use serde::{Deserialize, Serialize};
 
 /// Where links to documents point by default: `<base><id>`.
@@ -112,6 +115,8 @@ pub struct ParsedDocument {
     header_text: Vec<String>,
     fields: Vec<(String, String)>,
     units: Vec<body::Unit>,
+    /// Questionable input the parse met, with the file line it concerns.
+    pub warnings: Vec<(usize, String)>,
 }
 
 /// Why a file was skipped.
@@ -192,13 +197,19 @@ pub fn parse_document(
         .filter(PartialDate::is_complete_year)
         .map(|d| d.to_string());
 
-    let (fields, header_text, units) = match h.body_start {
+    let context = [Some(&title), h.citation.as_ref(), h.summary.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let b = match h.body_start {
         Some(start) if start <= lines.len() => {
-            let b = body::parse_body(&lines[start - 1..], start);
-            (b.fields, b.header, b.units)
+            body::parse_body(&lines[start - 1..], start, &context)
         }
-        _ => Default::default(),
+        _ => body::Body::default(),
     };
+    let (fields, header_text, units, warnings) = (b.fields, b.header, b.units, b.warnings);
     let meeting = fields
         .iter()
         .find(|(k, _)| k == "date" || k == "time" || k == "date and time")
@@ -224,6 +235,7 @@ pub fn parse_document(
         header_text,
         fields,
         units,
+        warnings,
     })
 }
 
@@ -367,6 +379,9 @@ impl Corpus {
                         warnings.push(format!(
                             "{name}: has no body text after its header; only its card is served"
                         ));
+                    }
+                    for (line, w) in &p.warnings {
+                        warnings.push(format!("{name}: line {line}: {w}"));
                     }
                     seen.insert(p.meta.id.clone(), name.to_string());
                     parsed.push(p);
