@@ -30,8 +30,9 @@ fn plain_headers_slug_ids_and_label_variants() {
         Some("AVPRF f. 0100, op. 56, d. 7, ll. 1-5")
     );
     assert_eq!(
-        d.meta.translator, None,
-        "'translated by' inside an 'Obtained by' sentence is not ours to split"
+        d.meta.translator.as_deref(),
+        Some("B. Person"),
+        "the translator of an 'Obtained by … and translated by …' sentence"
     );
     assert_eq!(d.meta.meeting.as_deref(), Some("5:50 p.m."));
     let names: Vec<(&str, u32)> = d

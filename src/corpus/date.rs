@@ -74,7 +74,8 @@ impl PartialDate {
         if let Some(d) = Self::parse_iso(t) {
             return Some(d);
         }
-        let words: Vec<&str> = t
+        let unglued = unglue(t);
+        let words: Vec<&str> = unglued
             .split(|c: char| c.is_whitespace() || c == ',')
             .filter(|w| !w.is_empty())
             .collect();
@@ -180,6 +181,47 @@ impl PartialDate {
     }
 }
 
+/// Puts a space where a day or year is glued to a month name (`17August 1962`, `August17`), as
+/// text copied from a page whose markup stood between them comes out.
+fn unglue(t: &str) -> std::borrow::Cow<'_, str> {
+    let glued = t.split_whitespace().any(|w| glue_point(w).is_some());
+    if !glued {
+        return t.into();
+    }
+    let mut out = String::with_capacity(t.len() + 4);
+    for (i, w) in t.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        match glue_point(w) {
+            Some(at) => {
+                out.push_str(&w[..at]);
+                out.push(' ');
+                out.push_str(&w[at..]);
+            }
+            None => out.push_str(w),
+        }
+    }
+    out.into()
+}
+
+/// Where a word of digits and a month name (either way round) joins, if it is one.
+fn glue_point(w: &str) -> Option<usize> {
+    let w = w.trim_end_matches([',', '.']);
+    let at = w.find(|c: char| c.is_ascii_digit())?;
+    let (head, tail) = if at == 0 {
+        let letters = w.find(|c: char| !c.is_ascii_digit())?;
+        (&w[..letters], &w[letters..])
+    } else {
+        (&w[..at], &w[at..])
+    };
+    let (digits, letters) = if at == 0 { (head, tail) } else { (tail, head) };
+    let ok = !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && month_number(letters).is_some();
+    ok.then_some(head.len())
+}
+
 impl fmt::Display for PartialDate {
     /// ISO when the year is known (`1962-06-08`, `1962-06`, `1962`); otherwise `--06-26` style.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -214,6 +256,10 @@ mod tests {
         assert_eq!(iso("Minutes of the Meeting"), None);
         assert_eq!(iso("June 8, 1962 and more"), None);
         assert_eq!(iso("May"), None);
+        assert_eq!(iso("August 1962").as_deref(), Some("1962-08"));
+        assert_eq!(iso("17August 1962").as_deref(), Some("1962-08-17"));
+        assert_eq!(iso("August17, 1962").as_deref(), Some("1962-08-17"));
+        assert_eq!(iso("17th August 1962").as_deref(), Some("1962-08-17"));
     }
 
     #[test]

@@ -209,7 +209,8 @@ pub struct CitationParts {
 
 /// Sentences that may follow the archive reference in a citation.
 const CITATION_TAILS: &[&str] = &[
-    ". Translated by",
+    ". Translated",
+    ". Translation",
     ". Obtained",
     ". Contributed",
     ". Included",
@@ -261,15 +262,59 @@ pub fn parse_citation(citation: &str) -> CitationParts {
             p.archive_ref = Some(r.to_string());
         }
     }
-    if let Some(at) = c.find("Translated by ") {
-        let t = &c[at + "Translated by ".len()..];
-        let end = t.find(". ").unwrap_or(t.len());
-        let t = t[..end].trim().trim_end_matches('.').trim();
-        if !t.is_empty() {
-            p.translator = Some(t.to_string());
+    p.translator = translator_in(c);
+    p
+}
+
+/// The translator a citation names: `Translated by X`, `Obtained by W and translated by X`,
+/// `Translated for the Wilson Center by X`, `Translation by X` — the name up to the end of
+/// the sentence.
+pub fn translator_in(citation: &str) -> Option<String> {
+    let lower = citation.to_lowercase();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find("translat").map(|i| i + from) {
+        from = at + "translat".len();
+        let word_start = at == 0 || !lower[..at].ends_with(|c: char| c.is_alphanumeric());
+        let rest = &lower[from..];
+        let Some(tail) = rest.strip_prefix("ed").or_else(|| rest.strip_prefix("ion")) else {
+            continue;
+        };
+        if !word_start {
+            continue;
+        }
+        // "… for the Wilson Center by X": the agent follows the first " by " of the sentence.
+        let sentence_end = tail.find(". ").unwrap_or(tail.len());
+        let Some(by) = tail[..sentence_end]
+            .find(" by ")
+            .filter(|&b| b == 0 || tail[..b].trim_start().starts_with("for "))
+        else {
+            continue;
+        };
+        let start = citation.len() - tail.len() + by + " by ".len();
+        let name = &citation[start..];
+        let name = name[..sentence_end_after_initials(name)]
+            .trim()
+            .trim_end_matches('.')
+            .trim();
+        if !name.is_empty() {
+            return Some(name.to_string());
         }
     }
-    p
+    None
+}
+
+/// Where the sentence that `s` starts ends: the first ". " not after an initial (`A. B. Person.`).
+fn sentence_end_after_initials(s: &str) -> usize {
+    let mut from = 0;
+    while let Some(at) = s[from..].find(". ").map(|i| i + from) {
+        let word = s[..at].rsplit(' ').next().unwrap_or("");
+        let initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+        if !initial {
+            return at;
+        }
+        from = at + 2;
+    }
+    s.len()
 }
 
 /// The document id: the last path segment of the citation URL (numeric or slug).
@@ -302,6 +347,38 @@ mod tests {
         let bare = parse_citation("\"T\", 1962, Some Archive, X 1.");
         assert_eq!(bare.archive_ref.as_deref(), Some("X 1"));
         assert_eq!(bare.translator, None);
+    }
+
+    #[test]
+    fn translator_variants() {
+        let t = |c: &str| translator_in(c);
+        assert_eq!(
+            t("\"T\", 1962, A Archive, R 1. Translated by Caixia Lu.").as_deref(),
+            Some("Caixia Lu")
+        );
+        assert_eq!(
+            t("\"T\", 1962, A Archive, R 1. Obtained by Dai Chaowu and translated by 7Brands.")
+                .as_deref(),
+            Some("7Brands")
+        );
+        assert_eq!(
+            t("\"T\", 1962, A Archive, R 1. Translated for the Wilson Center by Gary Goldberg.")
+                .as_deref(),
+            Some("Gary Goldberg")
+        );
+        assert_eq!(
+            t("R 1. Translation by A. B. Person.").as_deref(),
+            Some("A. B. Person")
+        );
+        assert_eq!(t("\"Translation of a Note\", 1962, Archive, R 1."), None);
+        assert_eq!(t("Untranslated by design. Nothing"), None);
+        let c = parse_citation("\"A Cable\", August 1962, History and Public Policy Program Digital Archive, AVPRF f. 5, op. 1. Translated by X.");
+        assert_eq!(
+            c.archive.as_deref(),
+            Some("History and Public Policy Program Digital Archive")
+        );
+        assert_eq!(c.date.unwrap().to_string(), "1962-08");
+        assert_eq!(c.archive_ref.as_deref(), Some("AVPRF f. 5, op. 1"));
     }
 
     #[test]
