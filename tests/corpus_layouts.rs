@@ -286,3 +286,110 @@ fn every_word_of_every_body_is_in_exactly_one_passage() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// A seed as a browser's "save page" gives it: the site's navigation, a banner and a footer
+/// around the document; the date, the title in `<h1>`, each header field in `<div>`s (label in
+/// `<strong>`, with or without its colon), the body in `<p>`s with `<br>` for hard breaks.
+/// With `canonical`, the citation's link is left out and only the page's canonical link says
+/// where the document is.
+fn as_saved_page(text: &str, canonical: bool, colons: bool) -> String {
+    let paras = blocks(text);
+    let (head, body) = split_header(&paras);
+    let mut url = String::new();
+    let mut h = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Document</title>\n\
+         <style>body { font-family: serif }</style><script>window.dataLayer = [];</script>\n",
+    );
+    let mut page = String::from(
+        "<body><a class=\"skip-link\" href=\"#main\">Skip to main content</a>\n\
+         <header class=\"site-header\"><nav class=\"navbar\"><ul><li><a href=\"/\">Home</a></li>\
+         <li><a href=\"/search\">Search the Archive</a></li><li><a href=\"/about\">About</a></li>\
+         </ul></nav></header>\n<div class=\"cookie-banner\" role=\"dialog\">This site uses cookies. \
+         <button>Accept</button></div>\n<main id=\"main\"><article>\n",
+    );
+    let mut in_field = false;
+    for p in &head {
+        let plain = p.replace("**", "");
+        let t = plain.trim();
+        if t.ends_with(':') && !t.contains(' ') || t == "Original Language:" {
+            if in_field {
+                page.push_str("</div></div>\n");
+            }
+            let label = if colons { t } else { t.trim_end_matches(':') };
+            page.push_str(&format!(
+                "<div class=\"field\"><div class=\"field-label\"><strong>{}</strong></div><div class=\"field-items\">\n",
+                escape(label)
+            ));
+            in_field = true;
+            continue;
+        }
+        if in_field {
+            let (text, link) = match t.rfind("<http") {
+                Some(at) => (t[..at].trim(), Some(t[at + 1..].trim_end_matches('>'))),
+                None => (t, None),
+            };
+            if let Some(l) = link {
+                url = l.to_string();
+            }
+            if !text.is_empty() {
+                page.push_str(&format!("<p>{}</p>\n", escape(text).replace('\n', "<br>\n")));
+            }
+            if let (Some(l), false) = (link, canonical) {
+                page.push_str(&format!("<p><a href=\"{l}\">{l}</a></p>\n"));
+            }
+        } else if archivist::corpus::date::PartialDate::parse(t).is_some() {
+            page.push_str(&format!("<div class=\"date\">{}</div>\n", escape(t)));
+        } else {
+            page.push_str(&format!("<h1>{}</h1>\n", escape(t).replace('\n', "<br>")));
+        }
+    }
+    page.push_str("</div></div>\n<div class=\"document-content\">\n");
+    for p in &body {
+        page.push_str(&format!("<p>{}</p>\n", escape(p).replace('\n', "<br>\n")));
+    }
+    page.push_str(
+        "</div></article></main>\n<aside class=\"sidebar\"><h2>Related Documents</h2><ul>\
+         <li><a href=\"/document/1\">Another Record</a></li></ul></aside>\n\
+         <footer><p>Wilson Center · 1300 Pennsylvania Ave</p><p>Privacy · Terms</p></footer>\n\
+         <script>track();</script></body></html>\n",
+    );
+    if canonical {
+        h.push_str(&format!("<link rel=\"canonical\" href=\"{url}\">\n"));
+    }
+    h.push_str("</head>\n");
+    h + &page
+}
+
+#[test]
+fn every_seed_as_a_saved_web_page_reads_as_the_text() {
+    let mut failures = Vec::new();
+    for (k, (name, text)) in seeds().into_iter().enumerate() {
+        let want = fields(&parse(&name, &text).documents[0]);
+        let html_name = name.replace(".txt", ".html");
+        for (canonical, colons) in [(k % 2 == 1, true), (k % 2 == 0, false)] {
+            let page = as_saved_page(&text, canonical, colons);
+            let got = parse(&html_name, &page);
+            let Some(d) = got.documents.first() else {
+                failures.push(format!("{html_name}: not read: {:?}", got.warnings));
+                continue;
+            };
+            let have = fields(d);
+            if have != want || !got.warnings.is_empty() {
+                let first = (0..want.len().max(have.len()))
+                    .find(|&i| want.get(i) != have.get(i))
+                    .unwrap_or(0);
+                failures.push(format!(
+                    "{html_name} (canonical link {canonical}, colons {colons}): warnings {:?}; first difference:\n  want {:?}\n  have {:?}",
+                    got.warnings,
+                    want.get(first),
+                    have.get(first)
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

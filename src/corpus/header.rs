@@ -54,6 +54,12 @@ pub fn strip_markup(line: &str) -> String {
 /// A line that is only `Label:` or `Label: value`, with the label in the header vocabulary or,
 /// once the sections have started, any short capitalised label.
 fn section_label(line: &str, sections_started: bool) -> Option<(String, String)> {
+    // A known section's name alone on its line, without the colon (as a web page's field
+    // labels are often copied).
+    let bare = line.trim().to_lowercase();
+    if KNOWN_SECTIONS.contains(&bare.as_str()) {
+        return Some((bare, String::new()));
+    }
     let (label, rest) = line.split_once(':')?;
     let label = label.trim();
     if label.is_empty() || label.len() > 40 || label.contains("//") {

@@ -8,6 +8,7 @@
 pub mod body;
 pub mod date;
 pub mod header;
+pub mod html;
 pub mod labels;
 pub mod layout;
 pub mod names;
@@ -166,6 +167,14 @@ pub fn parse_document(
     if text.trim().is_empty() {
         return Err(SkipReason::Empty);
     }
+    // A saved web page is read as the text a browser shows.
+    let page;
+    let text = if html::is_html_name(file) || html::looks_like_html(text) {
+        page = html::page_text(text);
+        page.as_str()
+    } else {
+        text
+    };
     // Most files have no carriage returns: no copy of them.
     let normalized: std::borrow::Cow<str> = if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n").into()
@@ -256,7 +265,7 @@ pub fn read_text(path: &Path) -> Result<String, SkipReason> {
 }
 
 /// File extensions read as corpus documents (any case).
-pub const CORPUS_EXTENSIONS: &[&str] = &["txt", "md"];
+pub const CORPUS_EXTENSIONS: &[&str] = &["txt", "md", "html", "htm"];
 
 /// How deep [`corpus_files`] looks into subfolders (collections) of the corpus directory.
 const MAX_COLLECTION_DEPTH: usize = 4;
