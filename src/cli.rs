@@ -81,6 +81,16 @@ pub enum Command {
     },
     /// Rebuild the index from the corpus now and print a summary.
     Index,
+    /// Check documents before adding them: what is read from each file (id, title, date,
+    /// reference, translator, speakers, passages) and every warning with its line. The index is
+    /// not touched. Exit 0 when every file is usable, 1 when one is not.
+    Check {
+        /// Files or directories (a directory's .txt, .md, .html and .htm files, subfolders too).
+        #[arg(required = true, value_name = "FILE|DIR")]
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a document's citation: as the archive gives it, and in Chicago, MLA and APA style.
     Cite {
         /// Document id.
@@ -301,6 +311,19 @@ pub fn run(cli: Cli) -> Result<i32> {
                 }
             }
             Ok(0)
+        }
+        Command::Check { paths, json } => {
+            let reports = crate::corpus::check::check_paths(&paths, &s.corpus.canonical_url_base);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&reports)?);
+            } else {
+                print!("{}", terminal::render_check(&reports, style));
+            }
+            Ok(if reports.iter().all(|r| r.usable) {
+                0
+            } else {
+                1
+            })
         }
         Command::Healthcheck { addr } => Ok(healthcheck(&addr)),
         Command::Eval {

@@ -338,6 +338,67 @@ pub fn render_passage(p: &PassageView, style: Style) -> String {
     )
 }
 
+/// What `archivist check` read from each file.
+pub fn render_check(reports: &[crate::corpus::check::FileReport], style: Style) -> String {
+    let mut out = String::new();
+    for r in reports {
+        let verdict = if r.usable { "usable" } else { "NOT USABLE" };
+        let _ = writeln!(out, "{}", style.bold(&format!("{} — {verdict}", r.file)));
+        if let (Some(id), Some(title)) = (&r.doc_id, &r.title) {
+            let _ = writeln!(
+                out,
+                "  document {id} · {} · {} passages",
+                r.date.as_deref().unwrap_or("undated"),
+                r.passages
+            );
+            let _ = writeln!(
+                out,
+                "{}",
+                wrap(title, style.width, "  ", &[], style.plain())
+            );
+            let _ = writeln!(
+                out,
+                "  archive reference: {} · translator: {}",
+                r.archive_ref.as_deref().unwrap_or("—"),
+                r.translator.as_deref().unwrap_or("—")
+            );
+            if r.speakers.is_empty() {
+                let _ = writeln!(out, "  speakers: none (read as paragraphs)");
+            }
+            for s in &r.speakers {
+                let role = s
+                    .role
+                    .as_deref()
+                    .map(|r| format!(", {r}"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "  speaker {}{role} — {} turns, labelled {}",
+                    s.name,
+                    s.turns,
+                    s.labels.join(" / ")
+                );
+            }
+        }
+        for w in &r.warnings {
+            let _ = writeln!(
+                out,
+                "{}",
+                wrap(&format!("warning: {w}"), style.width, "  ", &[], style)
+            );
+        }
+    }
+    let bad = reports.iter().filter(|r| !r.usable).count();
+    let _ = writeln!(
+        out,
+        "{} files checked: {} usable, {bad} not usable, {} warnings",
+        reports.len(),
+        reports.len() - bad,
+        reports.iter().map(|r| r.warnings.len()).sum::<usize>()
+    );
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -365,3 +426,4 @@ mod tests {
         assert!(w.contains("\x1b[1;33mtwo\x1b[0m"));
     }
 }
+

@@ -288,7 +288,9 @@ fn every_word_of_every_body_is_in_exactly_one_passage() {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// A seed as a browser's "save page" gives it: the site's navigation, a banner and a footer
@@ -336,7 +338,10 @@ fn as_saved_page(text: &str, canonical: bool, colons: bool) -> String {
                 url = l.to_string();
             }
             if !text.is_empty() {
-                page.push_str(&format!("<p>{}</p>\n", escape(text).replace('\n', "<br>\n")));
+                page.push_str(&format!(
+                    "<p>{}</p>\n",
+                    escape(text).replace('\n', "<br>\n")
+                ));
             }
             if let (Some(l), false) = (link, canonical) {
                 page.push_str(&format!("<p><a href=\"{l}\">{l}</a></p>\n"));

@@ -11,15 +11,46 @@ use scraper::{ElementRef, Html};
 
 /// Elements whose content is never part of the document.
 const SKIPPED: &[&str] = &[
-    "script", "style", "noscript", "template", "head", "nav", "footer", "form", "button",
-    "select", "option", "svg", "iframe", "object", "canvas", "menu", "dialog",
+    "script", "style", "noscript", "template", "head", "nav", "footer", "form", "button", "select",
+    "option", "svg", "iframe", "object", "canvas", "menu", "dialog",
 ];
 
 /// Elements that start and end a paragraph.
 const BLOCKS: &[&str] = &[
-    "p", "div", "section", "article", "main", "header", "aside", "blockquote", "h1", "h2", "h3",
-    "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "td",
-    "th", "pre", "address", "figure", "figcaption", "hr", "details", "summary", "fieldset",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "aside",
+    "blockquote",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+    "pre",
+    "address",
+    "figure",
+    "figcaption",
+    "hr",
+    "details",
+    "summary",
+    "fieldset",
     "center",
 ];
 
@@ -61,7 +92,12 @@ pub fn is_html_name(name: &str) -> bool {
 
 /// Does this text look like HTML markup (a page saved under another extension)?
 pub fn looks_like_html(text: &str) -> bool {
-    let head: String = text.trim_start().chars().take(200).collect::<String>().to_lowercase();
+    let head: String = text
+        .trim_start()
+        .chars()
+        .take(200)
+        .collect::<String>()
+        .to_lowercase();
     head.starts_with("<!doctype html") || head.starts_with("<html")
 }
 
@@ -188,7 +224,10 @@ fn canonical_url(doc: &Html) -> Option<String> {
     doc.tree.root().descendants().find_map(|n| {
         let e = n.value().as_element()?;
         let href = match e.name() {
-            "link" if e.attr("rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) => {
+            "link"
+                if e.attr("rel")
+                    .is_some_and(|r| r.eq_ignore_ascii_case("canonical")) =>
+            {
                 e.attr("href")
             }
             "meta" if e.attr("property") == Some("og:url") => e.attr("content"),
@@ -248,7 +287,13 @@ mod tests {
 
     #[test]
     fn odd_markup_gives_text_not_a_crash() {
-        for page in ["", "<", "<p>unclosed <b>bold", "<<>>&amp;&bogus;", "<table><tr><td>a<td>b"] {
+        for page in [
+            "",
+            "<",
+            "<p>unclosed <b>bold",
+            "<<>>&amp;&bogus;",
+            "<table><tr><td>a<td>b",
+        ] {
             let _ = page_text(page);
         }
         assert_eq!(page_text("<p>a &amp; b</p>"), "a & b\n");

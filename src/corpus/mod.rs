@@ -6,12 +6,14 @@
 //! warning naming the file and the reason; the rest is served.
 
 pub mod body;
+pub mod check;
 pub mod date;
 pub mod header;
 pub mod html;
 pub mod labels;
 pub mod layout;
 pub mod names;
+pub mod roles;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -138,24 +140,6 @@ pub enum SkipReason {
     )]
     NoHeader(usize),
 }
-
-/// Attendee-style header fields, whose entries name participants and their roles.
-const ATTENDEE_FIELDS: &[&str] = &[
-    "attendees",
-    "attendee",
-    "also present",
-    "present",
-    "persons present",
-    "participants",
-    "participant",
-    "guest",
-    "guests",
-    "host",
-    "hosts",
-    "chinese side",
-    "soviet side",
-    "delegation",
-];
 
 /// Parses one file's text. `file` is the name used in warnings and `source_file`.
 pub fn parse_document(
@@ -532,7 +516,6 @@ fn resolve(doc_index: usize, p: ParsedDocument, names: &names::NameIndex) -> Doc
         } else {
             name
         };
-        let role = attendee_role(&p.fields, &name).or(title);
         let mut labels: Vec<String> = g.uses.keys().cloned().collect();
         if let Some(a) = &g.alias {
             labels.retain(|l| l != a);
@@ -550,7 +533,8 @@ fn resolve(doc_index: usize, p: ParsedDocument, names: &names::NameIndex) -> Doc
             name,
             label,
             labels,
-            role,
+            // Filled in below, once every speaker has a name.
+            role: title,
             turns: g.turns,
         });
     }
@@ -558,6 +542,21 @@ fn resolve(doc_index: usize, p: ParsedDocument, names: &names::NameIndex) -> Doc
         if let Some(h) = merged_into[i] {
             index_of[i] = index_of[h];
         }
+    }
+    let names: Vec<String> = speakers.iter().map(|s| s.name.clone()).collect();
+    let others: Vec<&str> = names.iter().map(String::as_str).collect();
+    let texts: Vec<&str> = std::iter::once(p.meta.title.as_str())
+        .chain(p.meta.summary.as_deref())
+        .collect();
+    for s in &mut speakers {
+        let short: Vec<String> = s
+            .labels
+            .iter()
+            .map(|l| names::split_title(l).1.join(" "))
+            .filter(|c| !c.is_empty() && *c != s.name)
+            .collect();
+        let short: Vec<&str> = short.iter().map(String::as_str).collect();
+        s.role = roles::role_of(&s.name, &short, &others, &p.fields, &texts, s.role.take());
     }
 
     let mut passages = Vec::new();
@@ -636,26 +635,4 @@ impl Group {
             .or_else(|| self.uses.keys().max_by_key(|k| k.len()).cloned())
             .unwrap_or_default()
     }
-}
-
-/// The description an attendee line gives after a name: `Xu Ming, Deputy Director, …` → the role.
-fn attendee_role(fields: &[(String, String)], name: &str) -> Option<String> {
-    if name.split_whitespace().count() < 2 {
-        return None;
-    }
-    for (k, v) in fields {
-        if !ATTENDEE_FIELDS.contains(&k.as_str()) {
-            continue;
-        }
-        if let Some(at) = v.find(name) {
-            let after = v[at + name.len()..].trim_start();
-            if let Some(rest) = after.strip_prefix(',') {
-                let role = rest.split([',', ';']).next().unwrap_or("").trim();
-                if !role.is_empty() && role.chars().next().is_some_and(char::is_uppercase) {
-                    return Some(role.to_string());
-                }
-            }
-        }
-    }
-    None
 }
