@@ -426,4 +426,3 @@ mod tests {
         assert!(w.contains("\x1b[1;33mtwo\x1b[0m"));
     }
 }
-

@@ -398,3 +398,133 @@ fn every_seed_as_a_saved_web_page_reads_as_the_text() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A small deterministic generator (xorshift) for made-up documents.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const WORDS: &[&str] = &[
+    "the",
+    "border",
+    "question",
+    "delegation",
+    "we",
+    "you",
+    "trade",
+    "agreement",
+    "grain",
+    "railway",
+    "consulate",
+    "will",
+    "study",
+    "report",
+    "government",
+    "matter",
+    "urgent",
+    "soon",
+    "friendly",
+    "relations",
+    "between",
+    "our",
+    "two",
+    "countries",
+    "must",
+    "be",
+    "settled",
+    "according",
+    "to",
+    "practice",
+    "[the",
+    "Soviet",
+    "Union]",
+    "measures",
+    "taken",
+];
+
+/// A made-up transcript or cable in blank-line paragraphs: (text, body paragraphs).
+fn made_up(rng: &mut Rng, n: usize) -> (String, Vec<String>) {
+    let people = [
+        ("Ivan Petrov", "Petrov"),
+        ("Li Wen", "Li"),
+        ("Omar Haddad", "Haddad"),
+    ];
+    let transcript = n % 3 != 0;
+    let mut body = vec![
+        "Record of a Conversation".to_string(),
+        "Time: 3 May 1961, 10:00 a.m.".to_string(),
+        "Venue: The Ministry".to_string(),
+    ];
+    for t in 0..(3 + rng.below(12)) {
+        let mut sentence = String::new();
+        for s in 0..(1 + rng.below(3)) {
+            let len = 4 + rng.below(30);
+            let words: Vec<&str> = (0..len).map(|_| WORDS[rng.below(WORDS.len())]).collect();
+            let mut s_text = words.join(" ");
+            if let Some(c) = s_text.get_mut(0..1) {
+                c.make_ascii_uppercase();
+            }
+            if s > 0 {
+                sentence.push(' ');
+            }
+            sentence.push_str(&s_text);
+            sentence.push('.');
+        }
+        if transcript && (t == 0 || rng.below(4) != 0) {
+            let (full, label) = people[rng.below(people.len())];
+            let first_use = !body
+                .iter()
+                .any(|p| p.contains(&format!("(hereafter {label})")));
+            if first_use {
+                body.push(format!("{full} (hereafter {label}): {sentence}"));
+            } else {
+                body.push(format!("{label}: {sentence}"));
+            }
+        } else {
+            body.push(sentence);
+        }
+    }
+    let head = format!(
+        "May 3, 1961\n\nRecord of a Conversation number {n}\n\nCitation:\n\n\"Record of a Conversation number {n}\", May 3, 1961, Some Archive, F. {n}. Translated by A. Translator.\n<https://example.org/document/gen-{n}>\n\nContents:\n\n"
+    );
+    (head + &body.join("\n\n") + "\n", body)
+}
+
+#[test]
+fn made_up_documents_in_every_layout_keep_every_word_once() {
+    let mut rng = Rng(0x9e3779b97f4a7c15);
+    let mut failures = Vec::new();
+    for n in 0..60 {
+        let (text, _) = made_up(&mut rng, n);
+        let original = parse("gen.txt", &text);
+        assert!(
+            original.warnings.is_empty(),
+            "{:?}\n{text}",
+            original.warnings
+        );
+        let want = fields(&original.documents[0]);
+        for (layout, variant) in
+            std::iter::once(("original".to_string(), text.clone())).chain(layouts(&text))
+        {
+            let c = parse("gen.txt", &variant);
+            let d = &c.documents[0];
+            if let Err(e) = body_words_are_all_kept_once("gen", &text, d) {
+                failures.push(format!("document {n}, {layout}: {e}"));
+            }
+            if fields(d) != want {
+                failures.push(format!("document {n}, {layout}: reads differently"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -242,9 +242,8 @@ impl Speakers {
     fn decide(paras: &[Para], openings: &[Opening], context: &str) -> Speakers {
         let mut uses: HashMap<&str, usize> = HashMap::new();
         let mut defined: HashSet<String> = HashSet::new();
-        let mut evidence: HashSet<&str> = HashSet::new();
         for o in openings {
-            let Opening::Label { label, key, rest } = o else {
+            let Opening::Label { label, key, .. } = o else {
                 continue;
             };
             *uses.entry(key).or_default() += 1;
@@ -252,11 +251,22 @@ impl Speakers {
                 defined.insert(key.clone());
                 defined.insert(LabelInfo::key(a));
             }
-            let said = !rest.trim().is_empty();
-            if said && (speaks_in_person(rest) || named_in(&label.raw, context, paras)) {
-                evidence.insert(key);
-            }
         }
+        // A label used once needs evidence that it is a person's (looked for once per label).
+        let evidence: HashSet<&str> = openings
+            .iter()
+            .filter_map(|o| match o {
+                Opening::Label { label, key, rest }
+                    if uses.get(key.as_str()) == Some(&1)
+                        && !defined.contains(key)
+                        && !rest.trim().is_empty()
+                        && (speaks_in_person(rest) || named_in(&label.raw, context, paras)) =>
+                {
+                    Some(key.as_str())
+                }
+                _ => None,
+            })
+            .collect();
         // `Premier Zhou [Enlai]` then `Zhou`, `S. Antonov` then `Antonov`: labels sharing a name
         // word are one family, and a family used twice is a speaker.
         let mut family: HashMap<String, usize> = HashMap::new();
