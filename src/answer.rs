@@ -22,6 +22,55 @@ pub struct Answer {
     /// Hints for the user when nothing (or little) was found: known speakers, close titles.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suggestions: Vec<String>,
+    /// Why the results ranked as they did (only when asked for: `eval --explain`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Explanation>,
+}
+
+/// How a question was read and why each result ranked where it did.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Explanation {
+    /// The kind of answer the question's form asks for (`quantity`, `date`, `person` …).
+    pub answer_type: Option<String>,
+    /// The role words that named the speakers (`soviet ambassador`), if a role did.
+    pub role: Option<String>,
+    /// Words dropped because they only frame the question.
+    pub frame: Vec<String>,
+    /// Each searched word with its weight and the paraphrases searched for it.
+    pub words: Vec<WordWhy>,
+    /// Per result shown, in order.
+    pub results: Vec<ResultWhy>,
+}
+
+/// A searched word of the question.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct WordWhy {
+    pub word: String,
+    /// Its weight (idf, times the topic boost).
+    pub weight: f32,
+    /// The multi-word expression it starts, when the paraphrases are the expression's.
+    pub expression: Option<String>,
+    /// (paraphrase, how it is related, its weight relative to the word).
+    pub paraphrases: Vec<(String, String, f32)>,
+}
+
+/// Why one result ranked where it did.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ResultWhy {
+    pub doc_id: String,
+    pub passage: u32,
+    /// The BM25 score with phrase bonuses, from tantivy.
+    pub bm25: f32,
+    /// Share of the question's weight the passage covers (paraphrases at their weight).
+    pub coverage: f32,
+    /// The question's own words the passage holds.
+    pub matched: Vec<String>,
+    /// The paraphrases the passage holds.
+    pub paraphrased: Vec<String>,
+    /// Whether it holds an answer of the type asked for.
+    pub answer_type_found: bool,
+    /// Question words found in the document's title or summary rather than the passage.
+    pub title_words: Vec<String>,
 }
 
 /// One quoted passage with its citation.

@@ -136,6 +136,11 @@ pub enum Command {
         /// List every question with its rank.
         #[arg(long, short)]
         verbose: bool,
+        /// With -v: how each question was read (answer type, role, frame, paraphrases and
+        /// their weights) and why each of the top results ranked (words matched, paraphrases,
+        /// answer type found, title words), with the quotes shown.
+        #[arg(long)]
+        explain: bool,
     },
     /// Benchmark on synthetic corpora against raw tantivy and SQLite FTS5 (see BENCHMARKS.md).
     Bench(crate::bench::BenchArgs),
@@ -330,10 +335,11 @@ pub fn run(cli: Cli) -> Result<i32> {
             file,
             json,
             verbose,
+            explain,
         } => {
             let engine = open_engine(&s)?;
             let qs = crate::eval::read_questions(&file)?;
-            let m = crate::eval::evaluate(&engine, &qs);
+            let m = crate::eval::evaluate(&engine, &qs, explain);
             if json {
                 println!("{}", serde_json::to_string_pretty(&m)?);
                 return Ok(0);
@@ -352,6 +358,9 @@ pub fn run(cli: Cli) -> Result<i32> {
                         r.question,
                         r.top.join(" | ")
                     );
+                    if let Some(e) = &r.explain {
+                        print!("{}", terminal::render_explanation(e, &r.quotes));
+                    }
                 }
                 println!();
             }

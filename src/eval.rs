@@ -4,7 +4,7 @@
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::answer::{Answer, Quote};
+use crate::answer::{Answer, Explanation, Quote};
 use crate::search::{AskRequest, Engine};
 
 /// One line of the question file.
@@ -29,6 +29,12 @@ pub struct QuestionResult {
     pub speaker_precision: Option<f64>,
     /// (doc_id#passage, speaker) of the top 3, for reading failures.
     pub top: Vec<String>,
+    /// The quotes shown for the top 3.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub quotes: Vec<String>,
+    /// Why the results ranked as they did (with `explain`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Explanation>,
 }
 
 /// The metrics over a question set.
@@ -118,17 +124,21 @@ pub fn score(q: &EvalQuestion, a: &Answer) -> QuestionResult {
                 )
             })
             .collect(),
+        quotes: top3.iter().map(|r| r.quote.clone()).collect(),
+        explain: a.explain.clone(),
     }
 }
 
-/// Runs every question through the engine (top 10) and computes the metrics.
-pub fn evaluate(engine: &Engine, questions: &[EvalQuestion]) -> Metrics {
+/// Runs every question through the engine (top 10) and computes the metrics; with `explain`,
+/// each result says why it ranked.
+pub fn evaluate(engine: &Engine, questions: &[EvalQuestion], explain: bool) -> Metrics {
     let per: Vec<QuestionResult> = questions
         .iter()
         .map(|q| {
             let a = engine.ask(&AskRequest {
                 question: q.question.clone(),
                 limit: 10,
+                explain,
                 ..Default::default()
             });
             score(q, &a)

@@ -399,6 +399,68 @@ pub fn render_check(reports: &[crate::corpus::check::FileReport], style: Style) 
     out
 }
 
+/// Why the results of one question ranked as they did (`archivist eval -v --explain`).
+pub fn render_explanation(e: &crate::answer::Explanation, quotes: &[String]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "      read: answer type {} · role {} · frame [{}]",
+        e.answer_type.as_deref().unwrap_or("-"),
+        e.role.as_deref().unwrap_or("-"),
+        e.frame.join(", ")
+    );
+    for w in &e.words {
+        let paras: Vec<String> = w
+            .paraphrases
+            .iter()
+            .map(|(p, via, wt)| format!("{p} ({via} {wt:.2})"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "      word {} {:.2}{}: {}",
+            w.word,
+            w.weight,
+            w.expression
+                .as_deref()
+                .map(|x| format!(" as \"{x}\""))
+                .unwrap_or_default(),
+            if paras.is_empty() {
+                "-".to_string()
+            } else {
+                paras.join(", ")
+            }
+        );
+    }
+    for (i, r) in e.results.iter().take(3).enumerate() {
+        let _ = writeln!(
+            out,
+            "      #{} {}#{} bm25 {:.2} coverage {:.2}{} matched [{}] paraphrased [{}]{}",
+            i + 1,
+            r.doc_id,
+            r.passage,
+            r.bm25,
+            r.coverage,
+            if r.answer_type_found {
+                " answer-type"
+            } else {
+                ""
+            },
+            r.matched.join(" "),
+            r.paraphrased.join(" "),
+            if r.title_words.is_empty() {
+                String::new()
+            } else {
+                format!(" title [{}]", r.title_words.join(" "))
+            }
+        );
+        if let Some(q) = quotes.get(i) {
+            let short: String = q.chars().take(160).collect();
+            let _ = writeln!(out, "         “{short}”");
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -279,7 +279,7 @@ fn dev_set_reaches_the_thresholds() {
         "/tests/data/dev-questions.jsonl"
     )))
     .unwrap();
-    let m = evaluate(seeds_engine(), &qs);
+    let m = evaluate(seeds_engine(), &qs, false);
     let report = format!("{:#?}", m.per_question);
     assert!(m.hit_at_1 >= 0.85, "Hit@1 {} {report}", m.hit_at_1);
     assert!(m.hit_at_3 >= 0.95, "Hit@3 {} {report}", m.hit_at_3);

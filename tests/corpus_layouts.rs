@@ -459,7 +459,7 @@ fn made_up(rng: &mut Rng, n: usize) -> (String, Vec<String>) {
         ("Li Wen", "Li"),
         ("Omar Haddad", "Haddad"),
     ];
-    let transcript = n % 3 != 0;
+    let transcript = !n.is_multiple_of(3);
     let mut body = vec![
         "Record of a Conversation".to_string(),
         "Time: 3 May 1961, 10:00 a.m.".to_string(),

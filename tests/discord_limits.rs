@@ -206,6 +206,7 @@ fn renderers_stay_within_limits_on_oversized_input() {
                 date: Some(nasty_text(300)),
             },
             suggestions: vec![nasty_text(1000); 20],
+            explain: None,
         };
         let page = Page {
             query: &query,

@@ -56,6 +56,7 @@ impl AskQuery {
             to: self.to.clone(),
             limit,
             offset,
+            explain: false,
         }
     }
 

@@ -117,13 +117,25 @@ pub struct Excerpt {
     pub highlights: Vec<[usize; 2]>,
 }
 
+/// Where a passage holds answers of the type the question asks for, and what holding one is
+/// worth to a sentence.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Answers<'a> {
+    /// Byte ranges in the passage's text.
+    pub spans: &'a [(usize, usize)],
+    pub weight: f32,
+}
+
 /// Picks the quote for a passage. `weights`: the query stems (each once) with their weight
-/// (idf); `pairs` are stems adjacent in the question (phrase bonus). The question has a handful
-/// of stems, so a word's stem is found by comparing it with each (no hashing, no copies).
+/// (idf; paraphrases lower); `pairs` are stems adjacent in the question (phrase bonus);
+/// `answers`: a sentence holding an answer of the type asked for gains its weight. The question
+/// has a handful of stems, so a word's stem is found by comparing it with each (no hashing, no
+/// copies).
 pub fn excerpt(
     text: &str,
     weights: &[(String, f32)],
     pairs: &[(String, String)],
+    answers: &Answers,
     max_chars: usize,
 ) -> Excerpt {
     let sents = sentences(text);
@@ -151,6 +163,8 @@ pub fn excerpt(
     // A sentence's worth: the weights of the question's words in it (repeats count little, and
     // words already shown in `known` count little: a second sentence should add something).
     let mut seen = vec![false; weights.len()];
+    let holds_answer =
+        |(s, e): (usize, usize)| answers.spans.iter().any(|&(a, b)| a >= s && b <= e);
     let mut score_of = |(s, e): (usize, usize), known: &[bool]| -> f32 {
         // The words are in text order: the sentence's are a slice of them.
         let from = words.partition_point(|w| w.from < s);
@@ -178,6 +192,9 @@ pub fn excerpt(
                 }
             }
             prev = w.stem;
+        }
+        if holds_answer((s, e)) {
+            score += answers.weight;
         }
         score
     };
@@ -376,7 +393,7 @@ mod tests {
     #[test]
     fn picks_the_matching_sentence_and_marks_stems() {
         let t = "We met at noon. The Soviet Union is obligated to repatriate them. Nothing else matters here at all, truly, for this long sentence that goes on and on to make it long enough to not be joined with anything else whatsoever in this test.";
-        let e = excerpt(t, &w(&["repatri"]), &[], 400);
+        let e = excerpt(t, &w(&["repatri"]), &[], &Answers::default(), 400);
         assert!(
             e.quote.contains("obligated to repatriate them."),
             "{}",
@@ -392,7 +409,7 @@ mod tests {
         let t = "The fence was old. The border stood far from any fence. Nothing more. \
                  They built a border fence there. Nothing else at all.";
         let pairs = [("border".to_string(), "fenc".to_string())];
-        let e = excerpt(t, &w(&["border", "fenc"]), &pairs, 40);
+        let e = excerpt(t, &w(&["border", "fenc"]), &pairs, &Answers::default(), 40);
         assert!(e.quote.contains("built a border fence"), "{}", e.quote);
         let marked: Vec<&str> = e
             .highlights
@@ -400,14 +417,14 @@ mod tests {
             .map(|[s, e2]| &e.quote[*s..*e2])
             .collect();
         assert_eq!(marked, ["border fence"]);
-        let apart = excerpt(t, &w(&["border", "fenc"]), &[], 40);
+        let apart = excerpt(t, &w(&["border", "fenc"]), &[], &Answers::default(), 40);
         assert!(apart.quote.contains("stood far"), "{}", apart.quote);
     }
 
     #[test]
     fn long_sentences_are_cut_with_ellipsis() {
         let t = format!("{} fence {}", "word ".repeat(200), "more ".repeat(200));
-        let e = excerpt(&t, &w(&["fenc"]), &[], 100);
+        let e = excerpt(&t, &w(&["fenc"]), &[], &Answers::default(), 100);
         assert!(e.quote.chars().count() <= 110, "{}", e.quote.len());
         assert!(e.quote.starts_with('…') && e.quote.ends_with('…'));
         let [s, end] = e.highlights[0];

@@ -7,12 +7,18 @@
 //! `phrased`), quotes in [`excerpt`], question reading in [`question`], the other lookups in
 //! [`lookup`].
 
+pub mod answer_type;
+mod candidates;
 pub mod excerpt;
 pub mod lookup;
+pub mod people;
 mod phrased;
+mod plan;
 pub mod question;
+mod rescore;
 pub mod snapshot;
 pub mod watch;
+pub mod weights;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
@@ -63,6 +69,8 @@ pub struct AskRequest {
     pub limit: usize,
     /// Results to skip (paging).
     pub offset: usize,
+    /// Say why the results ranked as they did (`Answer::explain`).
+    pub explain: bool,
 }
 
 /// A document id that is not in the corpus, with the closest ones.

@@ -1,0 +1,244 @@
+//! A general lexical resource: WordNet 3.0 ([`wordnet`]), shipped inside the binary, read in
+//! place. It knows English, not the corpus: which words are common English words (a label like
+//! `Venue` is one, `Mesyatsev` is not), which words are places or people, and the words related
+//! to a word — synonyms, derivations (`repatriate` → `repatriation`), similar adjectives
+//! (`massive` → `big`), the word a phrasal verb stands for (`put off` → `postpone`), more general
+//! words (`envoy` → `representative`) and close siblings (`shocked` → `astonished`).
+//!
+//! What a paraphrase is worth is the search's business (`search::weights`); this module only
+//! says how a word is related.
+
+pub mod wordnet;
+
+use wordnet::{wordnet, Pos, Rel, SynsetId, WordId};
+
+/// How a related word is related.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Via {
+    /// In the same synset (`memo` / `memorandum`).
+    Synonym,
+    /// A morphological relative (`repatriate` / `repatriation`, `recent` / `recently`).
+    Derived,
+    /// A similar adjective or a verb of the same group (`massive` / `big`).
+    Similar,
+    /// A more general word (`envoy` → `representative`, `go back` → `return`).
+    Broader,
+    /// A more specific word, from a small set (`return` → `repatriation`).
+    Narrower,
+    /// Another specific word under the same small general one (`shock` / `astonish`).
+    Sibling,
+}
+
+impl Via {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Synonym => "synonym",
+            Via::Derived => "derived",
+            Via::Similar => "similar",
+            Via::Broader => "broader",
+            Via::Narrower => "narrower",
+            Via::Sibling => "sibling",
+        }
+    }
+}
+
+/// A word related to the one asked about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Related {
+    /// The related lemma, lower case (multi-word lemmas with spaces).
+    pub word: &'static str,
+    pub via: Via,
+    /// The rank of the sense it came through (0: the word's most frequent sense).
+    pub sense: u8,
+}
+
+/// Senses of a word looked at, per part of speech (rarer senses give more noise than help).
+const SENSES: usize = 3;
+/// Senses whose broader, narrower and sibling words are looked at.
+const NEAR_SENSES: usize = 2;
+/// A general synset with more specific ones than this gives no siblings or narrower words.
+const SMALL_SET: usize = 12;
+
+/// Words related to `word` (lower case, one word or a multi-word lemma such as `put off`), each
+/// once with its closest relation, closest first. Inflected forms are looked up by their
+/// lemmas (`steps` → `step`). Unknown words give nothing.
+pub fn related(word: &str) -> Vec<Related> {
+    let wn = wordnet();
+    let mut out: Vec<Related> = Vec::new();
+    let bases = wn.base_forms(word);
+    for &base in &bases {
+        for (rel, w) in wn.lexical(base) {
+            if matches!(rel, Rel::Derivation | Rel::Pertainym | Rel::Participle) {
+                add(&mut out, &bases, w, Via::Derived, 0);
+            }
+        }
+        for (s, rank) in ranked_senses(base) {
+            for m in wn.members(s) {
+                add(&mut out, &bases, m, Via::Synonym, rank);
+            }
+            for (rel, t) in wn.pointers(s) {
+                let via = match rel {
+                    Rel::SimilarTo | Rel::AlsoSee | Rel::VerbGroup => Via::Similar,
+                    Rel::Hypernym if (rank as usize) < NEAR_SENSES => Via::Broader,
+                    Rel::Hyponym
+                        if (rank as usize) < NEAR_SENSES && narrow_count(s) <= SMALL_SET =>
+                    {
+                        Via::Narrower
+                    }
+                    _ => continue,
+                };
+                for m in wn.members(t) {
+                    add(&mut out, &bases, m, via, rank);
+                }
+                if via == Via::Broader && narrow_count(t) <= SMALL_SET {
+                    for sib in siblings(t, s) {
+                        add(&mut out, &bases, sib, Via::Sibling, rank);
+                    }
+                }
+            }
+        }
+    }
+    out.sort_by_key(|r| (r.via, r.sense));
+    out
+}
+
+/// Is this a common English word (a lemma with a meaning in WordNet, or an inflection of one),
+/// as opposed to a name? `Venue` is, `Kiryluk` is not.
+pub fn is_common_word(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    !wordnet().base_forms(&lower).is_empty()
+}
+
+/// Does WordNet know this word (any of its lemmas) as a place — a location or a structure?
+pub fn is_place_word(word: &str) -> bool {
+    has_flag(word, wordnet::PLACE)
+}
+
+/// Does WordNet know this word as a kind of person (`envoy`, `official`, `director`)?
+pub fn is_person_word(word: &str) -> bool {
+    has_flag(word, wordnet::PERSON)
+}
+
+fn has_flag(word: &str, flag: u32) -> bool {
+    let wn = wordnet();
+    let lower = word.to_lowercase();
+    wn.base_forms(&lower).into_iter().any(|b| {
+        ranked_senses(b)
+            .filter(|(s, _)| wn.pos(*s) == Pos::Noun)
+            .take(NEAR_SENSES)
+            .any(|(s, _)| wn.flags(s) & flag != 0)
+    })
+}
+
+/// A sense is looked at when tagged at least this share as often as the word's most frequent
+/// sense (`fence` the barrier, 32 times, not `fence` the receiver of stolen goods, once).
+const MIN_SENSE_SHARE: f32 = 0.2;
+/// Fewer tags than this say nothing about which senses are common.
+const MIN_TAGS: u32 = 3;
+
+/// A word's senses worth looking at, with their rank (0: the most frequent). Where WordNet's
+/// concordance counted the word's senses, the frequent ones in order of frequency; otherwise
+/// the first [`SENSES`] of each part of speech.
+fn ranked_senses(w: WordId) -> impl Iterator<Item = (SynsetId, u8)> {
+    let wn = wordnet();
+    let mut counted: Vec<(SynsetId, u32)> = wn.counted_senses(w).collect();
+    let max = counted.iter().map(|(_, c)| *c).max().unwrap_or(0);
+    let picked: Vec<(SynsetId, u8)> = if max >= MIN_TAGS {
+        counted.retain(|(_, c)| *c as f32 >= MIN_SENSE_SHARE * max as f32);
+        counted.sort_by_key(|(_, c)| std::cmp::Reverse(*c));
+        counted
+            .into_iter()
+            .take(SENSES)
+            .enumerate()
+            .map(|(i, (s, _))| (s, i as u8))
+            .collect()
+    } else {
+        let mut seen = [0u8; 4];
+        counted
+            .into_iter()
+            .filter_map(|(s, _)| {
+                let p = wn.pos(s) as usize;
+                let rank = seen[p];
+                seen[p] = seen[p].saturating_add(1);
+                ((rank as usize) < SENSES).then_some((s, rank))
+            })
+            .collect()
+    };
+    picked.into_iter()
+}
+
+fn narrow_count(s: SynsetId) -> usize {
+    wordnet()
+        .pointers(s)
+        .filter(|(r, _)| *r == Rel::Hyponym)
+        .count()
+}
+
+/// The members of the other specific synsets under `general`, besides `own`.
+fn siblings(general: SynsetId, own: SynsetId) -> impl Iterator<Item = WordId> {
+    let wn = wordnet();
+    wn.pointers(general)
+        .filter(move |(r, t)| *r == Rel::Hyponym && *t != own)
+        .flat_map(move |(_, t)| wn.members(t))
+}
+
+fn add(out: &mut Vec<Related>, bases: &[WordId], w: WordId, via: Via, sense: u8) {
+    if bases.contains(&w) {
+        return;
+    }
+    let word = wordnet().word(w);
+    match out.iter_mut().find(|r| r.word == word) {
+        Some(r) if (via, sense) < (r.via, r.sense) => {
+            r.via = via;
+            r.sense = sense;
+        }
+        Some(_) => {}
+        None => out.push(Related { word, via, sense }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rel(word: &str) -> Vec<(&'static str, Via)> {
+        related(word).into_iter().map(|r| (r.word, r.via)).collect()
+    }
+
+    fn has(word: &str, other: &str, via: Via) -> bool {
+        rel(word).contains(&(other, via))
+    }
+
+    #[test]
+    fn paraphrases_of_the_kinds_students_use() {
+        assert!(has("memo", "memorandum", Via::Synonym));
+        assert!(has("steps", "measure", Via::Synonym), "{:?}", rel("steps"));
+        assert!(has("put off", "postpone", Via::Synonym));
+        assert!(has("back up", "support", Via::Synonym));
+        assert!(has("repatriate", "repatriation", Via::Derived));
+        assert!(has("massive", "big", Via::Similar));
+        assert!(has("envoy", "representative", Via::Broader));
+        assert!(has("exodus", "flight", Via::Broader));
+        assert!(has("go back", "return", Via::Broader));
+        assert!(
+            has("shocked", "astonish", Via::Sibling),
+            "{:?}",
+            rel("shocked")
+        );
+        assert!(related("qqqq").is_empty());
+        assert!(!rel("return").iter().any(|(w, _)| *w == "return"));
+    }
+
+    #[test]
+    fn common_words_places_and_people() {
+        for w in ["Venue", "Abstract", "Attendees", "Received", "Interpreter"] {
+            assert!(is_common_word(w), "{w}");
+        }
+        for w in ["Kiryluk", "Sudarikov", "Qqqq"] {
+            assert!(!is_common_word(w), "{w}");
+        }
+        assert!(is_place_word("hall") && is_place_word("cities"));
+        assert!(is_person_word("officials") && is_person_word("envoy"));
+        assert!(!is_place_word("grain") && !is_person_word("grain"));
+    }
+}

@@ -1,0 +1,422 @@
+//! Answer types: what kind of thing a question asks for, read from its form ("how many" → a
+//! quantity, "when" → a date, "who" → a person …), and where a text holds one. A passage — and
+//! a sentence to quote — holding an answer of the type asked for ranks ahead of one that only
+//! repeats the question's words.
+
+use crate::corpus::date::month_number;
+
+/// What a question asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerType {
+    /// "how many", "how much": a number or a quantity word.
+    Quantity,
+    /// "how long": a number of days, weeks, years …
+    Duration,
+    /// "when", "what date", "which day": a date.
+    Date,
+    /// "what time", "what time of day": a clock time or a part of the day.
+    Time,
+    /// "who", "which official": a person's name.
+    Person,
+    /// "where", "which city": a place.
+    Place,
+    /// "why": a reason.
+    Reason,
+}
+
+impl AnswerType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnswerType::Quantity => "quantity",
+            AnswerType::Duration => "duration",
+            AnswerType::Date => "date",
+            AnswerType::Time => "time",
+            AnswerType::Person => "person",
+            AnswerType::Place => "place",
+            AnswerType::Reason => "reason",
+        }
+    }
+}
+
+/// Words that start a question before its question word ("and when …", "so why …").
+const LEADS: &[&str] = &["and", "so", "but", "then", "ok", "okay", "also"];
+
+/// The answer type a question's form asks for, from its lower-case words; `None` for questions
+/// about what was said or done. `is_person` and `is_place` tell whether a noun names a kind of
+/// person or place ("which official …", "which city …").
+pub fn of_question(
+    words: &[&str],
+    is_person: &dyn Fn(&str) -> bool,
+    is_place: &dyn Fn(&str) -> bool,
+) -> Option<AnswerType> {
+    let start = words.iter().take_while(|w| LEADS.contains(w)).count();
+    let w = &words[start.min(words.len())..];
+    let at = |i: usize| w.get(i).copied().unwrap_or("");
+    let (first, second, third) = (at(0), at(1), at(2));
+    let time_words = ["time", "hour"];
+    Some(match first {
+        "how" => match second {
+            "many" | "much" => {
+                if time_words.contains(&third) || is_unit(third) {
+                    AnswerType::Duration
+                } else {
+                    AnswerType::Quantity
+                }
+            }
+            "long" | "soon" => AnswerType::Duration,
+            "come" => AnswerType::Reason,
+            _ => return None,
+        },
+        "when" => AnswerType::Date,
+        "why" => AnswerType::Reason,
+        "where" => AnswerType::Place,
+        "who" | "whom" | "whose" => AnswerType::Person,
+        "what" | "which" | "at" | "on" | "in" | "for" => {
+            // "what time", "which day", "on what date", "which official", "what city".
+            let noun = if matches!(second, "what" | "which") {
+                third
+            } else {
+                second
+            };
+            match noun {
+                "time" | "hour" => AnswerType::Time,
+                "date" | "day" | "year" | "month" | "week" => AnswerType::Date,
+                "number" | "amount" => AnswerType::Quantity,
+                "reason" | "reasons" | "cause" => AnswerType::Reason,
+                n if !n.is_empty() && is_person(n) => AnswerType::Person,
+                n if !n.is_empty() && is_place(n) => AnswerType::Place,
+                _ => return None,
+            }
+        }
+        _ => return None,
+    })
+}
+
+const UNITS: &[&str] = &[
+    "second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks",
+    "month", "months", "year", "years", "decade", "decades", "night", "nights",
+];
+
+fn is_unit(w: &str) -> bool {
+    UNITS.contains(&w)
+}
+
+const NUMBER_WORDS: &[&str] = &[
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "hundreds",
+    "thousand",
+    "thousands",
+    "million",
+    "millions",
+    "dozen",
+    "dozens",
+    "several",
+    "half",
+    "a few",
+    "numerous",
+    "couple",
+];
+
+const PARTS_OF_DAY: &[&str] = &[
+    "morning",
+    "afternoon",
+    "evening",
+    "noon",
+    "midday",
+    "midnight",
+    "night",
+    "dawn",
+    "dusk",
+    "tonight",
+    "o'clock",
+];
+
+const DAY_WORDS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "yesterday",
+    "today",
+    "tomorrow",
+];
+
+const REASON_MARKERS: &[&str] = &[
+    "because",
+    "since",
+    "due to",
+    "owing to",
+    "so that",
+    "in order to",
+    "so as to",
+    "therefore",
+    "thus",
+    "reason",
+    "as a result",
+    "caused by",
+    "in view of",
+    "given that",
+    "for fear",
+];
+
+/// Field names whose value is a place or a time.
+const PLACE_FIELDS: &[&str] = &["venue", "place", "location", "site"];
+const TIME_FIELDS: &[&str] = &["time", "date", "date and time"];
+
+/// What a text must hold for each type, as byte ranges of the answers found in `text`.
+/// `is_name` tells whether a capitalised word (not at a sentence start) is a person's name
+/// (a known speaker or a word that is no common English word); `is_place` whether a word is a
+/// kind of place.
+pub fn find(
+    text: &str,
+    t: AnswerType,
+    is_name: &dyn Fn(&str) -> bool,
+    is_place: &dyn Fn(&str) -> bool,
+) -> Vec<(usize, usize)> {
+    let words = words_with_offsets(text);
+    let lower: Vec<String> = words.iter().map(|(_, _, w)| w.to_lowercase()).collect();
+    let mut out = Vec::new();
+    let field_line = |fields: &[&str], out: &mut Vec<(usize, usize)>| {
+        for (start, line) in line_starts(text) {
+            let Some((name, value)) = line.split_once(':') else {
+                continue;
+            };
+            if fields.contains(&name.trim().to_lowercase().as_str()) && !value.trim().is_empty() {
+                out.push((start, start + line.len()));
+            }
+        }
+    };
+    for (i, (s, e, w)) in words.iter().enumerate() {
+        let l = lower[i].as_str();
+        let next = lower.get(i + 1).map(String::as_str).unwrap_or("");
+        let prev = if i > 0 { lower[i - 1].as_str() } else { "" };
+        let number = is_number(l);
+        let hit = match t {
+            AnswerType::Quantity => number && !is_year(l) && month_number(next).is_none(),
+            AnswerType::Duration => {
+                (number || l == "a" || l == "few")
+                    && (is_unit(next)
+                        || is_unit(lower.get(i + 2).map(String::as_str).unwrap_or("")))
+            }
+            AnswerType::Date => {
+                (month_number(w).is_some()
+                    && w.chars().next().is_some_and(char::is_uppercase)
+                    && l.len() > 2)
+                    || is_year(l)
+                    || DAY_WORDS.contains(&l)
+            }
+            AnswerType::Time => {
+                PARTS_OF_DAY.contains(&l)
+                    || (l.contains(':') && l.chars().all(|c| c.is_ascii_digit() || c == ':'))
+                    || l == "a.m"
+                    || l == "p.m"
+            }
+            AnswerType::Person => {
+                let capital = w.chars().next().is_some_and(char::is_uppercase);
+                capital && !sentence_start(text, *s) && is_name(w)
+            }
+            AnswerType::Place => {
+                let capital = w.chars().next().is_some_and(char::is_uppercase);
+                let prep = |w: &str| {
+                    matches!(
+                        w,
+                        "in" | "at" | "to" | "from" | "into" | "toward" | "towards" | "near"
+                    )
+                };
+                let before_prev = if i > 1 { lower[i - 2].as_str() } else { "" };
+                let after_prep =
+                    prep(prev) || (matches!(prev, "the" | "a" | "an") && prep(before_prev));
+                after_prep && (capital || is_place(l))
+            }
+            AnswerType::Reason => false,
+        };
+        if hit {
+            out.push((*s, *e));
+        }
+    }
+    match t {
+        AnswerType::Reason => {
+            let lower_text = text.to_lowercase();
+            for m in REASON_MARKERS {
+                for (at, _) in lower_text.match_indices(m) {
+                    let before = lower_text[..at].chars().next_back();
+                    let after = lower_text[at + m.len()..].chars().next();
+                    if !before.is_some_and(char::is_alphanumeric)
+                        && !after.is_some_and(char::is_alphanumeric)
+                    {
+                        out.push((at, at + m.len()));
+                    }
+                }
+            }
+        }
+        AnswerType::Place => field_line(PLACE_FIELDS, &mut out),
+        AnswerType::Time => field_line(TIME_FIELDS, &mut out),
+        _ => {}
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn is_number(l: &str) -> bool {
+    (l.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && l.chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.'))
+        || NUMBER_WORDS.contains(&l)
+}
+
+fn is_year(l: &str) -> bool {
+    l.len() == 4
+        && l.chars().all(|c| c.is_ascii_digit())
+        && (l.starts_with('1') || l.starts_with('2'))
+}
+
+/// Does the word at byte `at` start a sentence (or a line)?
+fn sentence_start(text: &str, at: usize) -> bool {
+    let before = text[..at].trim_end_matches([' ', '"', '“', '(', '[']);
+    before.is_empty() || before.ends_with(['.', '!', '?', '\n', ':'])
+}
+
+/// The words of a text with their byte ranges (letters, digits, and `:`/`.`/`'` inside them).
+fn words_with_offsets(text: &str) -> Vec<(usize, usize, &str)> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let b = text.as_bytes();
+    for (i, c) in text.char_indices() {
+        let inner = matches!(c, ':' | '.' | '\'' | '’' | '-')
+            && start.is_some()
+            && text[i + c.len_utf8()..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric);
+        if c.is_alphanumeric() || inner {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            out.push((s, i, &text[s..i]));
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, b.len(), &text[s..]));
+    }
+    out
+}
+
+fn line_starts(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut at = 0;
+    text.split('\n').map(move |l| {
+        let s = at;
+        at += l.len() + 1;
+        (s, l)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(s: &str) -> Option<AnswerType> {
+        let words: Vec<&str> = s.split_whitespace().collect();
+        of_question(&words, &|w| w == "official", &|w| w == "city")
+    }
+
+    #[test]
+    fn types_from_question_forms() {
+        assert_eq!(q("how many gaps were opened"), Some(AnswerType::Quantity));
+        assert_eq!(q("how many days did it last"), Some(AnswerType::Duration));
+        assert_eq!(q("how long would they wait"), Some(AnswerType::Duration));
+        assert_eq!(q("what time did the meeting start"), Some(AnswerType::Time));
+        assert_eq!(q("on what date did they meet"), Some(AnswerType::Date));
+        assert_eq!(q("when did they meet"), Some(AnswerType::Date));
+        assert_eq!(q("and why did they leave"), Some(AnswerType::Reason));
+        assert_eq!(q("who translated the cable"), Some(AnswerType::Person));
+        assert_eq!(q("which official sat in"), Some(AnswerType::Person));
+        assert_eq!(q("which city did they visit"), Some(AnswerType::Place));
+        assert_eq!(q("where did they meet"), Some(AnswerType::Place));
+        assert_eq!(q("what did he say about grain"), None);
+        assert_eq!(q(""), None);
+    }
+
+    fn found(text: &str, t: AnswerType) -> Vec<&str> {
+        find(text, t, &|w| w == "Kraus" || w == "Charles", &|w| {
+            w == "rear"
+        })
+        .into_iter()
+        .map(|(s, e)| &text[s..e])
+        .collect()
+    }
+
+    #[test]
+    fn answers_in_text() {
+        let t = "They opened more than ten gaps and 3 posts on 22 April 1962.";
+        assert_eq!(found(t, AnswerType::Quantity), ["ten", "3"]);
+        assert_eq!(found(t, AnswerType::Date), ["April", "1962"]);
+        assert_eq!(
+            found("postpone it for two or three days", AnswerType::Duration),
+            ["three"]
+        );
+        assert_eq!(
+            found("Date: 8 June 1962, 5:00 p.m.", AnswerType::Time),
+            ["Date: 8 June 1962, 5:00 p.m.", "5:00", "p.m"]
+        );
+        assert_eq!(found("earlier this morning", AnswerType::Time), ["morning"]);
+        assert_eq!(
+            found("Translated by Charles Kraus.", AnswerType::Person),
+            ["Charles", "Kraus"]
+        );
+        assert_eq!(
+            found("Charles came.", AnswerType::Person),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            found("you sent them to the rear", AnswerType::Place),
+            ["rear"]
+        );
+        assert_eq!(
+            found("you sent the rear", AnswerType::Place),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            found("sent them to rear areas", AnswerType::Place),
+            ["rear"]
+        );
+        assert_eq!(
+            found("Venue: Reception Room\nOther", AnswerType::Place),
+            ["Venue: Reception Room"]
+        );
+        assert_eq!(
+            found("It failed because of snow.", AnswerType::Reason),
+            ["because"]
+        );
+        assert!(found("Becauseless", AnswerType::Reason).is_empty());
+    }
+}
