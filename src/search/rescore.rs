@@ -45,7 +45,7 @@ pub(super) fn rescore(
     let mut ranked: Vec<Ranked> = found
         .top
         .into_iter()
-        .zip(held.chunks(stems.len().max(1)))
+        .zip((0..).map(|i| &held[i * stems.len()..][..stems.len()]))
         .zip(places)
         .filter_map(|(((bm25, addr), present), place)| {
             let (doc, passage) = place?;
