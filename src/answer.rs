@@ -67,6 +67,8 @@ pub struct ResultWhy {
     pub matched: Vec<String>,
     /// The paraphrases the passage holds.
     pub paraphrased: Vec<String>,
+    /// Share of the question's weight its best sentence (or two adjacent ones) covers.
+    pub window: f32,
     /// Whether it holds an answer of the type asked for.
     pub answer_type_found: bool,
     /// Question words found in the document's title or summary rather than the passage.

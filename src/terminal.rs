@@ -434,12 +434,13 @@ pub fn render_explanation(e: &crate::answer::Explanation, quotes: &[String]) -> 
     for (i, r) in e.results.iter().take(3).enumerate() {
         let _ = writeln!(
             out,
-            "      #{} {}#{} bm25 {:.2} coverage {:.2}{} matched [{}] paraphrased [{}]{}",
+            "      #{} {}#{} bm25 {:.2} coverage {:.2} window {:.2}{} matched [{}] paraphrased [{}]{}",
             i + 1,
             r.doc_id,
             r.passage,
             r.bm25,
             r.coverage,
+            r.window,
             if r.answer_type_found {
                 " answer-type"
             } else {

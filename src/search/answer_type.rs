@@ -72,22 +72,52 @@ pub fn of_question(
         "where" => AnswerType::Place,
         "who" | "whom" | "whose" => AnswerType::Person,
         "what" | "which" | "at" | "on" | "in" | "for" => {
-            // "what time", "which day", "on what date", "which official", "what city".
-            let noun = if matches!(second, "what" | "which") {
-                third
+            // "what time", "which day", "on what date", "which foreign ministry official",
+            // "what city": the first telling noun of the words after the question word.
+            let from = if matches!(second, "what" | "which") {
+                3
             } else {
-                second
+                2
             };
-            match noun {
-                "time" | "hour" => AnswerType::Time,
-                "date" | "day" | "year" | "month" | "week" => AnswerType::Date,
-                "number" | "amount" => AnswerType::Quantity,
-                "reason" | "reasons" | "cause" => AnswerType::Reason,
-                n if !n.is_empty() && is_person(n) => AnswerType::Person,
-                n if !n.is_empty() && is_place(n) => AnswerType::Place,
-                _ => return None,
+            let phrase = std::iter::once(if from == 3 { third } else { second })
+                .chain(w.iter().skip(from).copied())
+                .take(NOUN_PHRASE);
+            for n in phrase {
+                if AUXILIARIES.contains(&n) {
+                    return None;
+                }
+                if let Some(t) = noun_type(n, is_person, is_place) {
+                    return Some(t);
+                }
             }
+            return None;
         }
+        _ => return None,
+    })
+}
+
+/// Verbs that end the noun phrase after "which"/"what".
+const AUXILIARIES: &[&str] = &[
+    "did", "does", "do", "was", "were", "is", "are", "has", "had", "have", "will", "would", "can",
+    "could", "should",
+];
+
+/// Words after "which"/"what" looked at for the noun that tells the type.
+const NOUN_PHRASE: usize = 4;
+
+/// The answer type a noun after "which"/"what" asks for, if it tells one.
+fn noun_type(
+    n: &str,
+    is_person: &dyn Fn(&str) -> bool,
+    is_place: &dyn Fn(&str) -> bool,
+) -> Option<AnswerType> {
+    Some(match n {
+        "time" | "hour" => AnswerType::Time,
+        "date" | "day" | "year" | "month" | "week" => AnswerType::Date,
+        "number" | "amount" => AnswerType::Quantity,
+        "reason" | "reasons" | "cause" => AnswerType::Reason,
+        n if !n.is_empty() && is_person(n) => AnswerType::Person,
+        n if !n.is_empty() && is_place(n) => AnswerType::Place,
         _ => return None,
     })
 }
@@ -193,7 +223,19 @@ const REASON_MARKERS: &[&str] = &[
 const PLACE_FIELDS: &[&str] = &["venue", "place", "location", "site"];
 const TIME_FIELDS: &[&str] = &["time", "date", "date and time"];
 
-/// What a text must hold for each type, as byte ranges of the answers found in `text`.
+/// An answer found in a text: its byte range and how surely it answers (a header line
+/// `Venue: …` surely answers "where", `… to China` less so).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Span {
+    pub from: usize,
+    pub to: usize,
+    pub strength: f32,
+}
+
+/// A header line (`Venue:`, `Time:`) answering the question's type.
+const FIELD_STRENGTH: f32 = 1.5;
+
+/// What a text must hold for each type, as the answers found in `text`.
 /// `is_name` tells whether a capitalised word (not at a sentence start) is a person's name
 /// (a known speaker or a word that is no common English word); `is_place` whether a word is a
 /// kind of place.
@@ -202,17 +244,21 @@ pub fn find(
     t: AnswerType,
     is_name: &dyn Fn(&str) -> bool,
     is_place: &dyn Fn(&str) -> bool,
-) -> Vec<(usize, usize)> {
+) -> Vec<Span> {
     let words = words_with_offsets(text);
     let lower: Vec<String> = words.iter().map(|(_, _, w)| w.to_lowercase()).collect();
     let mut out = Vec::new();
-    let field_line = |fields: &[&str], out: &mut Vec<(usize, usize)>| {
+    let field_line = |fields: &[&str], out: &mut Vec<Span>| {
         for (start, line) in line_starts(text) {
             let Some((name, value)) = line.split_once(':') else {
                 continue;
             };
             if fields.contains(&name.trim().to_lowercase().as_str()) && !value.trim().is_empty() {
-                out.push((start, start + line.len()));
+                out.push(Span {
+                    from: start,
+                    to: start + line.len(),
+                    strength: FIELD_STRENGTH,
+                });
             }
         }
     };
@@ -221,47 +267,60 @@ pub fn find(
         let next = lower.get(i + 1).map(String::as_str).unwrap_or("");
         let prev = if i > 0 { lower[i - 1].as_str() } else { "" };
         let number = is_number(l);
-        let hit = match t {
-            AnswerType::Quantity => number && !is_year(l) && month_number(next).is_none(),
-            AnswerType::Duration => {
+        let strength: f32 = match t {
+            AnswerType::Quantity => sure(number && !is_year(l) && month_number(next).is_none()),
+            AnswerType::Duration => sure(
                 (number || l == "a" || l == "few")
                     && (is_unit(next)
-                        || is_unit(lower.get(i + 2).map(String::as_str).unwrap_or("")))
-            }
+                        || is_unit(lower.get(i + 2).map(String::as_str).unwrap_or(""))),
+            ),
             AnswerType::Date => {
-                (month_number(w).is_some()
+                let month = month_number(w).is_some()
                     && w.chars().next().is_some_and(char::is_uppercase)
-                    && l.len() > 2)
-                    || is_year(l)
-                    || DAY_WORDS.contains(&l)
+                    && l.len() > 2;
+                if month {
+                    1.0
+                } else if DAY_WORDS.contains(&l) {
+                    0.7
+                } else if is_year(l) {
+                    0.5
+                } else {
+                    0.0
+                }
             }
             AnswerType::Time => {
-                PARTS_OF_DAY.contains(&l)
-                    || (l.contains(':') && l.chars().all(|c| c.is_ascii_digit() || c == ':'))
+                let clock = (l.contains(':') && l.chars().all(|c| c.is_ascii_digit() || c == ':'))
                     || l == "a.m"
-                    || l == "p.m"
+                    || l == "p.m";
+                if clock {
+                    1.0
+                } else if PARTS_OF_DAY.contains(&l) {
+                    0.8
+                } else {
+                    0.0
+                }
             }
             AnswerType::Person => {
                 let capital = w.chars().next().is_some_and(char::is_uppercase);
-                capital && !sentence_start(text, *s) && is_name(w)
+                sure(capital && !sentence_start(text, *s) && is_name(w))
             }
             AnswerType::Place => {
-                let capital = w.chars().next().is_some_and(char::is_uppercase);
-                let prep = |w: &str| {
-                    matches!(
-                        w,
-                        "in" | "at" | "to" | "from" | "into" | "toward" | "towards" | "near"
-                    )
-                };
                 let before_prev = if i > 1 { lower[i - 2].as_str() } else { "" };
-                let after_prep =
-                    prep(prev) || (matches!(prev, "the" | "a" | "an") && prep(before_prev));
-                after_prep && (capital || is_place(l))
+                let prep = if matches!(prev, "the" | "a" | "an") {
+                    before_prev
+                } else {
+                    prev
+                };
+                place_strength(prep, w, &|w| is_place(w))
             }
-            AnswerType::Reason => false,
+            AnswerType::Reason => 0.0,
         };
-        if hit {
-            out.push((*s, *e));
+        if strength > 0.0 {
+            out.push(Span {
+                from: *s,
+                to: *e,
+                strength,
+            });
         }
     }
     match t {
@@ -274,7 +333,12 @@ pub fn find(
                     if !before.is_some_and(char::is_alphanumeric)
                         && !after.is_some_and(char::is_alphanumeric)
                     {
-                        out.push((at, at + m.len()));
+                        let strength = if *m == "since" { 0.5 } else { 1.0 };
+                        out.push(Span {
+                            from: at,
+                            to: at + m.len(),
+                            strength,
+                        });
                     }
                 }
             }
@@ -283,9 +347,31 @@ pub fn find(
         AnswerType::Time => field_line(TIME_FIELDS, &mut out),
         _ => {}
     }
-    out.sort_unstable();
-    out.dedup();
+    out.sort_by_key(|a| (a.from, a.to));
+    out.dedup_by_key(|a| (a.from, a.to));
     out
+}
+
+fn sure(hit: bool) -> f32 {
+    if hit {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+/// How surely a word after a preposition names the place asked about: where something is
+/// (`in`, `at`) more than where something goes (`to`, `from`), a kind of place (`rear`, `hall`)
+/// more than a name that may be a country or a person.
+fn place_strength(prep: &str, word: &str, is_place: &dyn Fn(&str) -> bool) -> f32 {
+    let capital = word.chars().next().is_some_and(char::is_uppercase);
+    let kind = !capital && is_place(&word.to_lowercase());
+    match prep {
+        "in" | "at" | "near" if capital || kind => 1.0,
+        "to" | "from" | "into" | "toward" | "towards" if kind => 0.7,
+        "to" | "from" | "into" | "toward" | "towards" if capital => 0.4,
+        _ => 0.0,
+    }
 }
 
 fn is_number(l: &str) -> bool {
@@ -371,7 +457,7 @@ mod tests {
             w == "rear"
         })
         .into_iter()
-        .map(|(s, e)| &text[s..e])
+        .map(|a| &text[a.from..a.to])
         .collect()
     }
 

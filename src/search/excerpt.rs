@@ -121,8 +121,9 @@ pub struct Excerpt {
 /// worth to a sentence.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Answers<'a> {
-    /// Byte ranges in the passage's text.
-    pub spans: &'a [(usize, usize)],
+    /// Where they stand in the passage's text, and how surely they answer.
+    pub spans: &'a [super::answer_type::Span],
+    /// What holding a sure answer is worth to a sentence.
     pub weight: f32,
 }
 
@@ -163,8 +164,14 @@ pub fn excerpt(
     // A sentence's worth: the weights of the question's words in it (repeats count little, and
     // words already shown in `known` count little: a second sentence should add something).
     let mut seen = vec![false; weights.len()];
-    let holds_answer =
-        |(s, e): (usize, usize)| answers.spans.iter().any(|&(a, b)| a >= s && b <= e);
+    let answer_in = |(s, e): (usize, usize)| {
+        answers
+            .spans
+            .iter()
+            .filter(|a| a.from >= s && a.to <= e)
+            .map(|a| a.strength)
+            .fold(0.0, f32::max)
+    };
     let mut score_of = |(s, e): (usize, usize), known: &[bool]| -> f32 {
         // The words are in text order: the sentence's are a slice of them.
         let from = words.partition_point(|w| w.from < s);
@@ -193,9 +200,7 @@ pub fn excerpt(
             }
             prev = w.stem;
         }
-        if holds_answer((s, e)) {
-            score += answers.weight;
-        }
+        score += answers.weight * answer_in((s, e));
         score
     };
     let none = vec![false; weights.len()];
@@ -224,11 +229,25 @@ pub fn excerpt(
     // A second sentence: the best other matching line of a header; else the neighbour that
     // matches more (or, for a short sentence, the one after it for context).
     let second = if header_like {
+        // The other sentence of the same line (a citation's reference before its "Translated
+        // by …") comes with the best one when it holds anything; else the best other line.
+        let same_line = |i: usize| {
+            let (lo, hi) = (sents[i.min(best)].1, sents[i.max(best)].0);
+            i.abs_diff(best) == 1 && !text[lo..hi].contains('\n')
+        };
+        let worth = |i: usize| {
+            scores[i]
+                + if same_line(i) {
+                    first_scores[best]
+                } else {
+                    0.0
+                }
+        };
         (0..sents.len())
             .filter(|&i| i != best && scores[i] > 0.0)
             .max_by(|&a, &b| {
-                scores[a]
-                    .partial_cmp(&scores[b])
+                worth(a)
+                    .partial_cmp(&worth(b))
                     .unwrap_or(std::cmp::Ordering::Equal)
                     .then(b.cmp(&a))
             })

@@ -9,12 +9,14 @@ use std::collections::{HashMap, HashSet};
 
 use tantivy::{DocAddress, Searcher};
 
-use super::answer_type::{self, AnswerType};
+use super::answer_type::{self, Span};
 use super::candidates::{stems_held, Candidates};
 use super::excerpt;
 use super::plan::Plan;
 use super::snapshot::{Hit, Snapshot};
-use super::weights::{ANSWER_TYPE_BONUS, COVERAGE_FLOOR, RESCORE_WINDOW, TITLE_COVER};
+use super::weights::{
+    ANSWER_TYPE_BONUS, COVERAGE_FLOOR, RESCORE_WINDOW, TITLE_COVER, WINDOW_FLOOR,
+};
 use crate::answer::ResultWhy;
 
 /// A candidate, re-scored.
@@ -25,8 +27,8 @@ pub(super) struct Ranked {
     pub passage: u32,
     /// The passage, when re-scoring had to read it (answer types).
     pub hit: Option<Hit>,
-    /// Byte ranges of answers of the type asked for, in the passage's text.
-    pub answers: Vec<(usize, usize)>,
+    /// Answers of the type asked for, in the passage's text.
+    pub answers: Vec<Span>,
     pub why: ResultWhy,
 }
 
@@ -75,11 +77,85 @@ pub(super) fn rescore(
         })
         .collect();
     order(&mut ranked, snap);
-    if let Some(t) = plan.answer_type {
-        reward_answers(snap, searcher, plan, t, &mut ranked);
+    if !stems.is_empty() {
+        read_the_best(snap, searcher, plan, &mut ranked);
         order(&mut ranked, snap);
     }
     ranked
+}
+
+/// Reads the best [`RESCORE_WINDOW`] candidates and weighs each by its best sentence window
+/// (where the question's words stand together, the passage answers) and, when the question asks
+/// for a kind of answer, by whether it holds one near the question's words.
+fn read_the_best(snap: &Snapshot, searcher: &Searcher, plan: &Plan, ranked: &mut [Ranked]) {
+    let stems: HashSet<&str> = plan.stems.iter().map(|s| s.stem.as_str()).collect();
+    let is_name = |w: &str| {
+        let lower = w.to_lowercase();
+        snap.lexicon.ids_of(&lower).is_some() || !crate::lexicon::is_common_word(&lower)
+    };
+    let is_place = |w: &str| crate::lexicon::is_place_word(w);
+    for r in ranked.iter_mut().take(RESCORE_WINDOW) {
+        let Some(hit) = snap.hit(searcher, r.addr, r.score) else {
+            continue;
+        };
+        r.why.window = best_window(plan, &hit.text);
+        r.score *= WINDOW_FLOOR + r.why.window;
+        if let Some(t) = plan.answer_type {
+            let found = answer_type::find(&hit.text, t, &is_name, &is_place);
+            r.answers = near_question_words(&hit.text, found, &stems);
+            let strength = r.answers.iter().map(|a| a.strength).fold(0.0, f32::max);
+            if strength > 0.0 {
+                r.score *= 1.0 + ANSWER_TYPE_BONUS * strength.min(1.0);
+                r.why.answer_type_found = true;
+            }
+        }
+        r.hit = Some(hit);
+    }
+}
+
+/// The largest share of the question's weight that one sentence, or two adjacent ones, of
+/// the text cover (each word once, a paraphrase at its weight).
+fn best_window(plan: &Plan, text: &str) -> f32 {
+    let sentences = excerpt::sentences(text);
+    if sentences.is_empty() {
+        return 0.0;
+    }
+    let n_words = plan.words.len();
+    let mut per_sentence = vec![0.0f32; sentences.len() * n_words];
+    let mut k = 0;
+    for (from, _, stem) in excerpt::stems(text) {
+        while k + 1 < sentences.len() && from >= sentences[k].1 {
+            k += 1;
+        }
+        if let Some(s) = plan.stems.iter().find(|s| s.stem == stem) {
+            let cell = &mut per_sentence[k * n_words + s.word];
+            *cell = cell.max(s.paraphrase.unwrap_or(1.0));
+        }
+    }
+    let total: f32 = plan.words.iter().map(|w| w.weight).sum::<f32>().max(1e-6);
+    let covered = |rows: &[usize]| -> f32 {
+        plan.words
+            .iter()
+            .enumerate()
+            .map(|(w, pw)| {
+                let c = rows
+                    .iter()
+                    .map(|&r| per_sentence[r * n_words + w])
+                    .fold(0.0, f32::max);
+                pw.weight * c
+            })
+            .sum::<f32>()
+            / total
+    };
+    (0..sentences.len())
+        .map(|i| {
+            if i + 1 < sentences.len() {
+                covered(&[i, i + 1])
+            } else {
+                covered(&[i])
+            }
+        })
+        .fold(0.0, f32::max)
 }
 
 /// The share of the question's weight a passage covers. `present`: which of the plan's stems
@@ -123,42 +199,10 @@ fn order(ranked: &mut [Ranked], snap: &Snapshot) {
     });
 }
 
-/// Reads the best [`RESCORE_WINDOW`] candidates and raises those holding an answer of type `t`.
-fn reward_answers(
-    snap: &Snapshot,
-    searcher: &Searcher,
-    plan: &Plan,
-    t: AnswerType,
-    ranked: &mut [Ranked],
-) {
-    let stems: HashSet<&str> = plan.stems.iter().map(|s| s.stem.as_str()).collect();
-    let is_name = |w: &str| {
-        let lower = w.to_lowercase();
-        snap.lexicon.ids_of(&lower).is_some() || !crate::lexicon::is_common_word(&lower)
-    };
-    let is_place = |w: &str| crate::lexicon::is_place_word(w);
-    for r in ranked.iter_mut().take(RESCORE_WINDOW) {
-        let Some(hit) = snap.hit(searcher, r.addr, r.score) else {
-            continue;
-        };
-        let found = answer_type::find(&hit.text, t, &is_name, &is_place);
-        r.answers = near_question_words(&hit.text, found, &stems);
-        if !r.answers.is_empty() {
-            r.score *= 1.0 + ANSWER_TYPE_BONUS;
-            r.why.answer_type_found = true;
-        }
-        r.hit = Some(hit);
-    }
-}
-
 /// The answers that stand in a sentence holding a question word, or next to one (an answer far
 /// from what the question asks about answers something else); a header line (`Venue: …`)
 /// answers on its own.
-fn near_question_words(
-    text: &str,
-    answers: Vec<(usize, usize)>,
-    stems: &HashSet<&str>,
-) -> Vec<(usize, usize)> {
+fn near_question_words(text: &str, answers: Vec<Span>, stems: &HashSet<&str>) -> Vec<Span> {
     if answers.is_empty() {
         return answers;
     }
@@ -172,10 +216,11 @@ fn near_question_words(
         .collect();
     answers
         .into_iter()
-        .filter(|&(a, b)| {
-            let line = text[..a].rfind('\n').map(|i| i + 1).unwrap_or(0);
-            let field = text[line..].starts_with(&text[a..b]) && text[a..b].contains(':');
-            field || sentence_of(a).is_some_and(|k| asked.iter().any(|&q| q.abs_diff(k) <= 1))
+        .filter(|a| {
+            let line = text[..a.from].rfind('\n').map(|i| i + 1).unwrap_or(0);
+            let span = &text[a.from..a.to];
+            let field = text[line..].starts_with(span) && span.contains(':');
+            field || sentence_of(a.from).is_some_and(|k| asked.iter().any(|&q| q.abs_diff(k) <= 1))
         })
         .collect()
 }

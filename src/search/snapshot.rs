@@ -332,7 +332,7 @@ impl Snapshot {
             })
             .collect();
         let pairs = found.plan.stem_pairs();
-        let answer_weight = QUOTE_ANSWER_TYPE * weights.iter().map(|(_, w)| w).sum::<f32>();
+        let answer_weight = QUOTE_ANSWER_TYPE * weights.iter().map(|(_, w)| *w).fold(0.0, f32::max);
         found
             .ranked
             .iter()

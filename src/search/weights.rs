@@ -27,8 +27,6 @@ pub fn paraphrase_weight(via: Via, sense: u8) -> f32 {
         Via::Derived => 0.7,
         Via::Similar => 0.5,
         Via::Broader => 0.45,
-        Via::Narrower => 0.4,
-        Via::Sibling => 0.35,
     };
     base * SENSE_DECAY.powi(i32::from(sense))
 }
@@ -54,11 +52,17 @@ pub const COVERAGE_FLOOR: f32 = 0.5;
 
 /// A passage holding an answer of the type the question asks for (a number for "how many", a
 /// date for "when" …) scores this much more (times the strength of the answer found, 0–1).
-pub const ANSWER_TYPE_BONUS: f32 = 0.6;
+pub const ANSWER_TYPE_BONUS: f32 = 0.8;
 
 /// A question word the passage lacks but its document's title or summary holds counts this
 /// much towards the passage's coverage (the question names the document: "per the Soviet memo").
 pub const TITLE_COVER: f32 = 0.5;
+
+/// The best candidates' scores are multiplied by `WINDOW_FLOOR + window`, where window is the
+/// share of the question's weight that their best sentence (or two adjacent ones) covers: a
+/// passage where the question's words stand together answers it better than one where they
+/// are scattered.
+pub const WINDOW_FLOOR: f32 = 0.25;
 
 /// Candidates re-scored with their text (answer types need it): the best this many by words.
 pub const RESCORE_WINDOW: usize = 40;
@@ -69,8 +73,8 @@ pub const EXTRA_CANDIDATES: usize = 40;
 /// Fewest candidates taken from tantivy.
 pub const MIN_CANDIDATES: usize = 60;
 
-/// In quotes, a sentence holding an answer of the question's type gains this share of the
-/// question's total weight.
+/// In quotes, a sentence holding a sure answer of the question's type gains this share of the
+/// weight of the question's weightiest word.
 pub const QUOTE_ANSWER_TYPE: f32 = 0.8;
 
 /// In quotes, a paraphrase counts at its weight times this (the question's own words show
