@@ -39,7 +39,9 @@ pub mod paging;
 pub mod ratelimit;
 pub mod render;
 pub mod response;
+pub mod study;
 pub mod text;
+pub mod upload;
 
 pub use dispatch::{dispatch, dispatch_json, DispatchContext};
 pub use response::Response;
