@@ -33,7 +33,8 @@ pub struct Chart {
     pub png: Vec<u8>,
     pub width: u32,
     pub height: u32,
-    /// The plotting area in pixels: left, top, right, bottom (exclusive).
+    /// The pixels the value ranges' corners map to: x of -0.5, y of `y_max`, x of
+    /// `points - 0.5`, y of 0 (a value maps linearly in between).
     pub plot: [i32; 4],
     /// The value range of the y axis (the x axis runs from -0.5 to points - 0.5).
     pub y_max: f64,
@@ -192,9 +193,10 @@ fn paint(
         .label_font((font, 14))
         .draw()?;
     bottom.draw_text(footer, &(font, 13).into_font().color(&RGBColor(80, 80, 80)), (14, 6))?;
-    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let (left, top) = chart.backend_coord(&(-0.5, y_max));
+    let (right, bottom) = chart.backend_coord(&(n as f64 - 0.5, 0.0));
     root.present()?;
-    Ok(([xs.start, ys.start, xs.end, ys.end], drawn))
+    Ok(([left, top, right, bottom], drawn))
 }
 
 /// The RGB buffer as a PNG, with the title and the figures (CSV) as text chunks.

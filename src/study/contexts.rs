@@ -229,6 +229,98 @@ fn context(text: &str, from: usize, to: usize, width: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
+    use tantivy::collector::DocSetCollector;
+    use tantivy::query::PhraseQuery;
+    use tantivy::schema::IndexRecordOption;
+    use tantivy::{DocSet, Term, TERMINATED};
+
+    fn seeds() -> (crate::search::Engine, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = crate::search::Engine::open(crate::search::EngineOptions {
+            corpus_dir: "seeds".into(),
+            data_dir: dir.path().to_path_buf(),
+            canonical_base: crate::corpus::DEFAULT_CANONICAL_BASE.into(),
+            max_question_chars: 1000,
+            quote_max_chars: 400,
+            default_limit: 5,
+        })
+        .unwrap();
+        (engine, dir)
+    }
+
+    /// The lines found in each passage's text, counted per (document, passage).
+    fn lines_per_passage(snap: &Snapshot, term: &str) -> HashMap<(String, u32), u64> {
+        let req = ContextsRequest {
+            term: term.into(),
+            ..Default::default()
+        };
+        let c = contexts(snap, &req, None).unwrap();
+        let mut out = HashMap::new();
+        for l in c.lines {
+            *out.entry((l.doc_id, l.passage)).or_default() += 1;
+        }
+        out
+    }
+
+    /// (document, passage) of a segment's entry, through the stored fields.
+    fn place(snap: &Snapshot, searcher: &tantivy::Searcher, seg: u32, doc: u32) -> (String, u32) {
+        let p = super::super::load(snap, searcher, DocAddress::new(seg, doc)).unwrap();
+        (p.doc_id, p.passage)
+    }
+
+    #[test]
+    fn lines_found_in_the_text_are_the_postings_term_frequencies() {
+        let (engine, _dir) = seeds();
+        let snap = engine.snapshot();
+        let searcher = snap.open_index().reader.searcher();
+        let field = snap.open_index().fields.text;
+        for word in ["repatriate", "border", "the", "soviet", "measures", "Xinjiang"] {
+            let stem = &crate::study::term_stems(word)[0].1;
+            let mut tf: HashMap<(String, u32), u64> = HashMap::new();
+            for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+                let inv = seg.inverted_index(field).unwrap();
+                let term = Term::from_field_text(field, stem);
+                let Some(mut p) = inv.read_postings(&term, IndexRecordOption::WithFreqs).unwrap()
+                else {
+                    continue;
+                };
+                while p.doc() != TERMINATED {
+                    let at = place(&snap, &searcher, ord as u32, p.doc());
+                    tf.insert(at, u64::from(tantivy::postings::Postings::term_freq(&p)));
+                    p.advance();
+                }
+            }
+            assert!(!tf.is_empty(), "{word}");
+            assert_eq!(lines_per_passage(&snap, word), tf, "{word}");
+        }
+    }
+
+    #[test]
+    fn phrases_are_found_in_the_passages_a_phrase_query_finds() {
+        let (engine, _dir) = seeds();
+        let snap = engine.snapshot();
+        let searcher = snap.open_index().reader.searcher();
+        let field = snap.open_index().fields.text;
+        for phrase in ["normal conditions", "Soviet Union", "cross the border", "the Soviet side"] {
+            let terms: Vec<Term> = crate::study::term_stems(phrase)
+                .into_iter()
+                .map(|(_, s)| Term::from_field_text(field, &s))
+                .collect();
+            let found = searcher
+                .search(&PhraseQuery::new(terms), &DocSetCollector)
+                .unwrap();
+            let mut want: Vec<(String, u32)> = found
+                .into_iter()
+                .map(|a| place(&snap, &searcher, a.segment_ord, a.doc_id))
+                .collect();
+            want.sort();
+            let mut got: Vec<(String, u32)> = lines_per_passage(&snap, phrase).into_keys().collect();
+            got.sort();
+            assert!(!want.is_empty(), "{phrase}");
+            assert_eq!(got, want, "{phrase}");
+        }
+    }
 
     #[test]
     fn context_is_cut_at_words_and_stays_inside_the_text() {

@@ -425,25 +425,33 @@ fn closest(
     narrow: &Narrowing,
     v: &mut Verification,
 ) {
-    let (qtoks, gaps) = q.joined();
-    let qkeys: Vec<&str> = qtoks.iter().map(|t| t.key.as_str()).collect();
-    let mut aligned: Vec<(Alignment, Loaded)> = closest_candidates(snap, searcher, q, narrow)
+    // The quotation with its marks read as marks, and (when it has brackets, which the source
+    // may have too) as written: each passage is compared with the form closest to it.
+    let mut forms = vec![q.joined()];
+    if q.marked {
+        forms.push((q.literal.clone(), Vec::new()));
+    }
+    let keys: Vec<Vec<&str>> = forms
+        .iter()
+        .map(|(toks, _)| toks.iter().map(|t| t.key.as_str()).collect())
+        .collect();
+    let mut aligned: Vec<(Alignment, usize, Loaded)> = closest_candidates(snap, searcher, q, narrow)
         .into_iter()
         .filter_map(|p| {
             let toks = super::words::tokens(&p.text);
-            let a = align(&qkeys, &toks)?;
-            Some((a, p))
+            let (a, form) = keys
+                .iter()
+                .enumerate()
+                .filter_map(|(i, k)| Some((align(k, &toks)?, i)))
+                .max_by(|a, b| a.0.similarity.total_cmp(&b.0.similarity))?;
+            Some((a, form, p))
         })
         .collect();
-    aligned.sort_by(|a, b| {
-        b.0.similarity
-            .partial_cmp(&a.0.similarity)
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
+    aligned.sort_by(|a, b| b.0.similarity.total_cmp(&a.0.similarity));
     v.closest = aligned
         .iter()
         .take(CLOSEST)
-        .map(|(a, p)| Closest {
+        .map(|(a, _, p)| Closest {
             doc_id: p.doc_id.clone(),
             passage: p.passage,
             speaker: p.speaker.clone(),
@@ -451,7 +459,7 @@ fn closest(
             similarity: (a.similarity * 1000.0).round() / 1000.0,
         })
         .collect();
-    let Some((best, p)) = aligned.into_iter().next() else {
+    let Some((best, form, p)) = aligned.into_iter().next() else {
         return;
     };
     if best.similarity < ALTERED_FROM {
@@ -461,7 +469,8 @@ fn closest(
     v.fill_from(snap, &p);
     v.source = Some(p.text[best.text_from..best.text_to].to_string());
     let ptoks = super::words::tokens(&p.text);
-    v.changes = changes(&q.text, &qtoks, &gaps, &p.text, &ptoks[best.from..=best.to], &best.ops);
+    let (qtoks, gaps) = &forms[form];
+    v.changes = changes(&q.text, qtoks, gaps, &p.text, &ptoks[best.from..=best.to], &best.ops);
 }
 
 /// The passages holding the quotation's rarest words (BM25 over them), best first.
@@ -518,60 +527,76 @@ struct Alignment {
     similarity: f32,
 }
 
-/// Aligns the quotation's keys with the passage: the window of the passage densest in the
-/// quotation's words, diffed with it, trimmed to what matched, diffed again.
+/// Aligns the quotation's keys with the passage: each of the (up to three) stretches of the
+/// passage densest in the quotation's words is diffed with it, trimmed to what matched and
+/// diffed again; the most similar wins.
 fn align(q: &[&str], passage: &[Tok]) -> Option<Alignment> {
     let keys: Vec<&str> = passage.iter().map(|t| t.key.as_str()).collect();
-    let (lo, hi) = densest_window(q, passage)?;
     let deadline = Some(std::time::Instant::now() + std::time::Duration::from_millis(20));
-    let ops = capture_diff_slices_deadline(Algorithm::Myers, q, &keys[lo..hi], deadline);
-    let mut equal = ops.iter().filter_map(|op| match *op {
-        DiffOp::Equal {
-            new_index, len, ..
-        } => Some((lo + new_index, lo + new_index + len - 1)),
-        _ => None,
-    });
-    let first = equal.next()?;
-    let last = equal.last().unwrap_or(first);
-    let (from, to) = (first.0, last.1);
-    let ops = capture_diff_slices_deadline(Algorithm::Myers, q, &keys[from..=to], deadline);
-    let similarity = get_diff_ratio(&ops, q.len(), to - from + 1);
-    Some(Alignment {
-        from,
-        to,
-        text_from: passage[from].from,
-        text_to: passage[to].to,
-        ops,
-        similarity,
-    })
+    dense_windows(q, passage, 3)
+        .into_iter()
+        .filter_map(|(lo, hi)| {
+            let ops = capture_diff_slices_deadline(Algorithm::Myers, q, &keys[lo..hi], deadline);
+            let mut equal = ops.iter().filter_map(|op| match *op {
+                DiffOp::Equal { new_index, len, .. } => {
+                    Some((lo + new_index, lo + new_index + len - 1))
+                }
+                _ => None,
+            });
+            let first = equal.next()?;
+            let last = equal.last().unwrap_or(first);
+            let (from, to) = (first.0, last.1);
+            let ops = capture_diff_slices_deadline(Algorithm::Myers, q, &keys[from..=to], deadline);
+            let similarity = get_diff_ratio(&ops, q.len(), to - from + 1);
+            Some(Alignment {
+                from,
+                to,
+                text_from: passage[from].from,
+                text_to: passage[to].to,
+                ops,
+                similarity,
+            })
+        })
+        .max_by(|a, b| a.similarity.total_cmp(&b.similarity))
 }
 
-/// The stretch of the passage (token range, end exclusive) about the quotation's length, with
-/// a margin, that holds the most of its words.
-fn densest_window(q: &[&str], passage: &[Tok]) -> Option<(usize, usize)> {
+/// Up to `n` stretches of the passage (token ranges, end exclusive), about the quotation's
+/// length with a margin, that hold the most of its words; they do not start within a width of
+/// each other.
+fn dense_windows(q: &[&str], passage: &[Tok], n: usize) -> Vec<(usize, usize)> {
     let wanted: std::collections::HashSet<&str> = q.iter().copied().collect();
     let hit: Vec<bool> = passage
         .iter()
         .map(|t| t.word && wanted.contains(t.key.as_str()))
         .collect();
     if !hit.iter().any(|h| *h) {
-        return None;
+        return Vec::new();
     }
     let width = (q.len() + q.len() / 2 + 4).min(passage.len());
+    let mut counts = Vec::with_capacity(passage.len() - width + 1);
     let mut inside = hit[..width].iter().filter(|h| **h).count();
-    let (mut best, mut best_at) = (inside, 0);
+    counts.push(inside);
     for start in 1..=passage.len() - width {
         inside += usize::from(hit[start + width - 1]);
         inside -= usize::from(hit[start - 1]);
-        if inside > best {
-            (best, best_at) = (inside, start);
+        counts.push(inside);
+    }
+    let mut order: Vec<usize> = (0..counts.len()).filter(|&s| counts[s] > 0).collect();
+    order.sort_by_key(|&s| (std::cmp::Reverse(counts[s]), s));
+    let mut starts: Vec<usize> = Vec::new();
+    for s in order {
+        if starts.len() == n {
+            break;
+        }
+        if starts.iter().all(|&t| t.abs_diff(s) >= width) {
+            starts.push(s);
         }
     }
     let margin = q.len() / 4 + 2;
-    Some((
-        best_at.saturating_sub(margin),
-        (best_at + width + margin).min(passage.len()),
-    ))
+    starts
+        .into_iter()
+        .map(|s| (s.saturating_sub(margin), (s + width + margin).min(passage.len())))
+        .collect()
 }
 
 /// The diff as changes, word by word; what the quotation's own omission marks left out is not
