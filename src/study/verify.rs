@@ -13,7 +13,7 @@
 //! punctuation, a very long quotation) gets a verdict and a note, never an error.
 
 use serde::{Deserialize, Serialize};
-use similar::{capture_diff_slices_deadline, get_diff_ratio, Algorithm, DiffOp};
+use similar::{capture_diff_slices_deadline, Algorithm, DiffOp};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query};
 use tantivy::{DocAddress, Searcher, Term};
@@ -29,8 +29,9 @@ use crate::search::Snapshot;
 /// Longest quotation checked, in characters (Discord's longest option is 6,000); the rest is
 /// left out, with a note.
 pub const MAX_QUOTE_CHARS: usize = 6000;
-/// Similarity (`2 × words in common / words in both`) from which the closest passage is taken
-/// as the source of an altered quotation rather than as merely the closest.
+/// Similarity (words in common / words of the longer of quotation and stretch) from which the
+/// closest passage is taken as the source of an altered quotation rather than as merely the
+/// closest: a quotation with more than 3 words in 10 changed is not found.
 pub const ALTERED_FROM: f32 = 0.7;
 /// Passages holding every piece of a quotation, checked in date order.
 const EXACT_CANDIDATES: usize = 64;
@@ -102,9 +103,11 @@ pub struct Closest {
     pub doc_id: String,
     pub passage: u32,
     pub speaker: Option<String>,
-    /// The stretch of the passage that matches the quotation best, verbatim.
+    /// The stretch of the passage that matches the quotation best, widened to about the
+    /// quotation's length, verbatim.
     pub text: String,
-    /// `2 × words in common / words in both`, 0 to 1 (rounded to 3 decimals).
+    /// Words (and marks) in common / those of the longer of quotation and stretch, 0 to 1
+    /// (rounded to 3 decimals).
     pub similarity: f32,
 }
 
@@ -451,12 +454,15 @@ fn closest(
     v.closest = aligned
         .iter()
         .take(CLOSEST)
-        .map(|(a, _, p)| Closest {
-            doc_id: p.doc_id.clone(),
-            passage: p.passage,
-            speaker: p.speaker.clone(),
-            text: p.text[a.text_from..a.text_to].to_string(),
-            similarity: (a.similarity * 1000.0).round() / 1000.0,
+        .map(|(a, form, p)| {
+            let (from, to) = widened(&p.text, a, forms[*form].0.len());
+            Closest {
+                doc_id: p.doc_id.clone(),
+                passage: p.passage,
+                speaker: p.speaker.clone(),
+                text: p.text[from..to].to_string(),
+                similarity: (a.similarity * 1000.0).round() / 1000.0,
+            }
         })
         .collect();
     let Some((best, form, p)) = aligned.into_iter().next() else {
@@ -471,6 +477,17 @@ fn closest(
     let ptoks = super::words::tokens(&p.text);
     let (qtoks, gaps) = &forms[form];
     v.changes = changes(&q.text, qtoks, gaps, &p.text, &ptoks[best.from..=best.to], &best.ops);
+}
+
+/// The byte range of an aligned stretch widened, by as many tokens either side, to about
+/// `len` tokens (what a reader needs to see why it is the closest).
+fn widened(text: &str, a: &Alignment, len: usize) -> (usize, usize) {
+    let toks = super::words::tokens(text);
+    let have = a.to - a.from + 1;
+    let add = len.saturating_sub(have).div_ceil(2);
+    let from = a.from.saturating_sub(add);
+    let to = (a.to + add).min(toks.len().saturating_sub(1));
+    (toks[from].from, toks[to].to)
 }
 
 /// The passages holding the quotation's rarest words (BM25 over them), best first.
@@ -547,7 +564,7 @@ fn align(q: &[&str], passage: &[Tok]) -> Option<Alignment> {
             let last = equal.last().unwrap_or(first);
             let (from, to) = (first.0, last.1);
             let ops = capture_diff_slices_deadline(Algorithm::Myers, q, &keys[from..=to], deadline);
-            let similarity = get_diff_ratio(&ops, q.len(), to - from + 1);
+            let similarity = similarity(&ops, q.len(), to - from + 1);
             Some(Alignment {
                 from,
                 to,
@@ -558,6 +575,18 @@ fn align(q: &[&str], passage: &[Tok]) -> Option<Alignment> {
             })
         })
         .max_by(|a, b| a.similarity.total_cmp(&b.similarity))
+}
+
+/// Tokens in common (the diff's equal runs) / tokens of the longer side.
+fn similarity(ops: &[DiffOp], a: usize, b: usize) -> f32 {
+    let common: usize = ops
+        .iter()
+        .map(|op| match *op {
+            DiffOp::Equal { len, .. } => len,
+            _ => 0,
+        })
+        .sum();
+    common as f32 / a.max(b).max(1) as f32
 }
 
 /// Up to `n` stretches of the passage (token ranges, end exclusive), about the quotation's
