@@ -214,7 +214,13 @@ impl Export {
         let stem: String = card
             .doc_id
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .take(80)
             .collect();
         format!("{stem}.{}", self.extension())
@@ -232,7 +238,11 @@ impl Export {
 /// The archive reference with the translation credit after it, as the archive's own records
 /// give a manuscript's location (`PRC FMA 118-01765-03, 24-26. Translated by 7Brands.`).
 fn archive_location(card: &DocCard) -> Option<String> {
-    let reference = card.archive_ref.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let reference = card
+        .archive_ref
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
     let translated = card
         .translator
         .as_deref()
@@ -261,7 +271,10 @@ pub fn ris(card: &DocCard) -> String {
     lines.push(("TI", one_line(&card.title)));
     if let Some((y, m, d)) = card.date.as_deref().and_then(parts) {
         let two = |n: Option<u32>| n.map(|n| format!("{n:02}")).unwrap_or_default();
-        lines.push(("DA", format!("{y}/{}/{}/", two(m.map(|m| m as u32)), two(d))));
+        lines.push((
+            "DA",
+            format!("{y}/{}/{}/", two(m.map(|m| m as u32)), two(d)),
+        ));
         lines.push(("PY", y.to_string()));
     }
     if let Some(t) = card.translator.as_deref().filter(|t| !t.trim().is_empty()) {
@@ -276,7 +289,11 @@ pub fn ris(card: &DocCard) -> String {
     if let Some(loc) = archive_location(card) {
         lines.push(("AN", one_line(&loc)));
     }
-    if let Some(l) = card.original_language.as_deref().filter(|l| !l.trim().is_empty()) {
+    if let Some(l) = card
+        .original_language
+        .as_deref()
+        .filter(|l| !l.trim().is_empty())
+    {
         lines.push(("LA", one_line(l)));
     }
     lines.push(("UR", card.canonical_url.trim().to_string()));
@@ -319,9 +336,13 @@ pub fn bibtex(card: &DocCard) -> String {
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .take(60)
         .collect();
-    let mut fields: Vec<(&str, String)> = vec![("title", format!("{{{}}}", bib_escape(&card.title)))];
+    let mut fields: Vec<(&str, String)> =
+        vec![("title", format!("{{{}}}", bib_escape(&card.title)))];
     if let Some((y, m, _)) = card.date.as_deref().and_then(parts) {
-        fields.push(("date", format!("{{{}}}", card.date.as_deref().unwrap_or_default())));
+        fields.push((
+            "date",
+            format!("{{{}}}", card.date.as_deref().unwrap_or_default()),
+        ));
         fields.push(("year", format!("{{{y}}}")));
         if let Some(m) = m {
             fields.push(("month", BIB_MONTHS[m - 1].to_string()));
@@ -341,7 +362,11 @@ pub fn bibtex(card: &DocCard) -> String {
     if let Some(s) = card.summary.as_deref().filter(|s| !s.trim().is_empty()) {
         fields.push(("abstract", format!("{{{}}}", bib_escape(s))));
     }
-    if let Some(l) = card.original_language.as_deref().filter(|l| !l.trim().is_empty()) {
+    if let Some(l) = card
+        .original_language
+        .as_deref()
+        .filter(|l| !l.trim().is_empty())
+    {
         fields.push(("language", format!("{{{}}}", bib_escape(l))));
     }
     fields.push(("url", format!("{{{}}}", one_line(&card.canonical_url))));
@@ -431,10 +456,24 @@ mod tests {
         let mut c = card();
         c.title = "Cable #3: 50% & {more}".into();
         let b = bibtex(&c);
-        assert!(b.starts_with("@unpublished{doc1,\n  title = {Cable \\#3: 50\\% \\& \\{more\\}},\n"), "{b}");
-        assert!(b.contains("  date = {1962-06-08},\n  year = {1962},\n  month = jun,\n"), "{b}");
+        assert!(
+            b.starts_with("@unpublished{doc1,\n  title = {Cable \\#3: 50\\% \\& \\{more\\}},\n"),
+            "{b}"
+        );
+        assert!(
+            b.contains("  date = {1962-06-08},\n  year = {1962},\n  month = jun,\n"),
+            "{b}"
+        );
         assert!(b.contains("  translator = {Jane Roe},\n"), "{b}");
-        assert!(b.contains("  note = {FMA 118-01765-03, 24-26. Translated by Jane Roe. Digital Archive},\n"), "{b}");
-        assert!(b.ends_with("  url = {https://example.org/document/1}\n}\n"), "{b}");
+        assert!(
+            b.contains(
+                "  note = {FMA 118-01765-03, 24-26. Translated by Jane Roe. Digital Archive},\n"
+            ),
+            "{b}"
+        );
+        assert!(
+            b.ends_with("  url = {https://example.org/document/1}\n}\n"),
+            "{b}"
+        );
     }
 }

@@ -149,11 +149,20 @@ fn render_verification(v: &study::Verification, style: Style) -> String {
     for c in &v.changes {
         let line = match c.kind {
             study::ChangeKind::Replaced => {
-                format!("  replaced: \u{201c}{}\u{201d} where the source has \u{201c}{}\u{201d}", c.quote, c.source)
+                format!(
+                    "  replaced: \u{201c}{}\u{201d} where the source has \u{201c}{}\u{201d}",
+                    c.quote, c.source
+                )
             }
-            study::ChangeKind::Inserted => format!("  inserted: \u{201c}{}\u{201d} is not in the source", c.quote),
+            study::ChangeKind::Inserted => format!(
+                "  inserted: \u{201c}{}\u{201d} is not in the source",
+                c.quote
+            ),
             study::ChangeKind::Deleted => {
-                format!("  dropped:  \u{201c}{}\u{201d} of the source is left out unmarked", c.source)
+                format!(
+                    "  dropped:  \u{201c}{}\u{201d} of the source is left out unmarked",
+                    c.source
+                )
             }
         };
         out.push_str(&crate::terminal::wrap(&line, w, "", &[], style));
@@ -161,7 +170,13 @@ fn render_verification(v: &study::Verification, style: Style) -> String {
     }
     if let Some(src) = &v.source {
         out.push_str("\nSource:\n");
-        out.push_str(&crate::terminal::wrap(&format!("\u{201c}{src}\u{201d}"), w, "  ", &[], style));
+        out.push_str(&crate::terminal::wrap(
+            &format!("\u{201c}{src}\u{201d}"),
+            w,
+            "  ",
+            &[],
+            style,
+        ));
         out.push('\n');
     }
     if v.verdict == Verdict::NotFound && !v.closest.is_empty() {
@@ -172,7 +187,13 @@ fn render_verification(v: &study::Verification, style: Style) -> String {
                 "  {} passage {} ({who}), similarity {:.2}:\n",
                 c.doc_id, c.passage, c.similarity
             ));
-            out.push_str(&crate::terminal::wrap(&format!("\u{201c}{}\u{201d}", c.text), w, "    ", &[], style));
+            out.push_str(&crate::terminal::wrap(
+                &format!("\u{201c}{}\u{201d}", c.text),
+                w,
+                "    ",
+                &[],
+                style,
+            ));
             out.push('\n');
         }
     }
@@ -234,11 +255,7 @@ fn render_contexts(c: &study::Contexts, width: usize, style: Style) -> String {
         ));
     }
     if (c.lines.len() as u64) < c.total {
-        out.push_str(&format!(
-            "({} of {} uses shown)\n",
-            c.lines.len(),
-            c.total
-        ));
+        out.push_str(&format!("({} of {} uses shown)\n", c.lines.len(), c.total));
     }
     out
 }

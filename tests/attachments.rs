@@ -25,20 +25,31 @@ fn trend_command() -> Value {
 
 /// The files of a multipart message body: the payload names them, the parts hold them.
 fn check_trend_upload(call: &Call) {
-    assert!(call.content_type.starts_with("multipart/form-data; boundary="), "{}", call.content_type);
+    assert!(
+        call.content_type
+            .starts_with("multipart/form-data; boundary="),
+        "{}",
+        call.content_type
+    );
     let parts = call.parts();
     let names: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["payload_json", "files[0]", "files[1]"]);
     let payload = call.payload();
     let message = payload.get("data").unwrap_or(&payload);
-    assert_eq!(message["embeds"][0]["image"]["url"], "attachment://trend.png");
+    assert_eq!(
+        message["embeds"][0]["image"]["url"],
+        "attachment://trend.png"
+    );
     assert_eq!(message["allowed_mentions"], json!({"parse": []}));
     assert_eq!(
         message["attachments"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|a| (a["id"].as_u64().unwrap(), a["filename"].as_str().unwrap().to_string()))
+            .map(|a| (
+                a["id"].as_u64().unwrap(),
+                a["filename"].as_str().unwrap().to_string()
+            ))
             .collect::<Vec<_>>(),
         [(0, "trend.png".to_string()), (1, "trend.csv".to_string())]
     );
@@ -50,7 +61,10 @@ fn check_trend_upload(call: &Call) {
     assert!(png.info().width >= 800 && png.info().height >= 400);
     assert_eq!(parts[2].filename.as_deref(), Some("trend.csv"));
     let csv = String::from_utf8(parts[2].body.clone()).unwrap();
-    assert!(csv.starts_with("term,document,date,count,words,per_10k\nrepatriate,"), "{csv}");
+    assert!(
+        csv.starts_with("term,document,date,count,words,per_10k\nrepatriate,"),
+        "{csv}"
+    );
 }
 
 #[tokio::test]
@@ -58,7 +72,11 @@ async fn the_http_endpoint_defers_and_sends_files_with_the_webhook_edit() {
     let app = spawn_app(dispatch_context(engine(), 1_000_000), default_config()).await;
     let r = app.post(&trend_command()).await;
     assert_eq!(r.status, 200);
-    assert_eq!(r.json(), json!({"type": 5, "data": {"flags": 0}}), "deferred: the body cannot carry files");
+    assert_eq!(
+        r.json(),
+        json!({"type": 5, "data": {"flags": 0}}),
+        "deferred: the body cannot carry files"
+    );
     let calls = app.discord.wait_for(1, Duration::from_secs(20)).await;
     assert_eq!(calls.len(), 1, "{calls:?}");
     let c = &calls[0];
@@ -80,7 +98,10 @@ async fn the_http_endpoint_defers_and_sends_files_with_the_webhook_edit() {
 async fn the_http_endpoint_sends_a_reference_file() {
     let app = spawn_app(dispatch_context(engine(), 1_000_000), default_config()).await;
     let r = app
-        .post(&command("cite", &[("document", json!("118200")), ("style", json!("ris"))]))
+        .post(&command(
+            "cite",
+            &[("document", json!("118200")), ("style", json!("ris"))],
+        ))
         .await;
     assert_eq!(r.json()["type"], 5);
     let calls = app.discord.wait_for(1, Duration::from_secs(20)).await;
@@ -96,9 +117,11 @@ async fn the_gateway_sends_files_with_the_interaction_response() {
     let out = RestOutbox::new(Arc::new(discord.http("")), &interaction);
     let defer = deferral(&interaction);
     let i = interaction.clone();
-    deliver(&out, defer, Duration::from_secs(10), move || dispatch(ctx(), &i))
-        .await
-        .unwrap();
+    deliver(&out, defer, Duration::from_secs(10), move || {
+        dispatch(ctx(), &i)
+    })
+    .await
+    .unwrap();
     let calls = discord.calls();
     assert_eq!(calls.len(), 1, "{calls:?}");
     assert_eq!(calls[0].method, "POST");
@@ -113,9 +136,11 @@ async fn the_gateway_sends_files_with_the_interaction_response() {
     let discord = StandIn::spawn(None).await;
     let out = RestOutbox::new(Arc::new(discord.http("")), &interaction);
     let i = interaction.clone();
-    deliver(&out, deferral(&interaction), Duration::ZERO, move || dispatch(ctx(), &i))
-        .await
-        .unwrap();
+    deliver(&out, deferral(&interaction), Duration::ZERO, move || {
+        dispatch(ctx(), &i)
+    })
+    .await
+    .unwrap();
     let calls = discord.calls();
     assert_eq!(calls.len(), 2, "{calls:?}");
     assert_eq!(calls[0].body, json!({"type": 5, "data": {"flags": 0}}));
@@ -146,7 +171,11 @@ fn interact_writes_the_files_into_a_directory() {
             child.wait_with_output()
         })
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let response: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(response["data"]["attachments"][0]["filename"], "trend.png");
     let png = std::fs::read(files.path().join("out/trend.png")).unwrap();

@@ -6,7 +6,9 @@
 
 mod discord_support;
 
-use archivist::study::{self, ChangeKind, ContextsRequest, TrendRequest, Unit, Verdict, VerifyRequest};
+use archivist::study::{
+    self, ChangeKind, ContextsRequest, TrendRequest, Unit, Verdict, VerifyRequest,
+};
 use discord_support::engine;
 
 fn verify(quote: &str, speaker: Option<&str>) -> study::Verification {
@@ -128,7 +130,10 @@ fn the_wrong_speaker_is_named() {
         says.starts_with("The passage is Zhang Hanfu's, not ") && says.contains("Chervonenko's"),
         "{says}"
     );
-    let v = verify("It is against international practices", Some("Nobody Atall"));
+    let v = verify(
+        "It is against international practices",
+        Some("Nobody Atall"),
+    );
     assert_eq!(v.speaker_matches, Some(false));
     assert!(v.note.unwrap().contains("No one called Nobody Atall"));
 }
@@ -141,8 +146,14 @@ fn invented_quotations_are_not_found_with_the_closest_passages() {
     );
     assert_eq!(v.verdict, Verdict::NotFound, "{v:#?}");
     assert_eq!(v.closest.len(), 3);
-    assert!(v.closest.windows(2).all(|w| w[0].similarity >= w[1].similarity));
-    assert!(v.closest.iter().all(|c| c.similarity < study::verify::ALTERED_FROM));
+    assert!(v
+        .closest
+        .windows(2)
+        .all(|w| w[0].similarity >= w[1].similarity));
+    assert!(v
+        .closest
+        .iter()
+        .all(|c| c.similarity < study::verify::ALTERED_FROM));
     assert_eq!((v.doc_id, v.source, v.speaker_matches), (None, None, None));
 }
 
@@ -153,7 +164,10 @@ fn odd_quotations_get_a_clear_answer() {
     let v = verify("flibbertigibbet", None);
     assert_eq!(v.verdict, Verdict::NotFound);
     assert!(v.closest.is_empty());
-    assert_eq!(v.summary(), "Not found: no passage of the archive holds its words.");
+    assert_eq!(
+        v.summary(),
+        "Not found: no passage of the archive holds its words."
+    );
     for q in ["?!", "...", "\u{201c}\u{201d}", "   ", "[...]"] {
         let v = verify(q, None);
         assert_eq!(v.verdict, Verdict::NotFound, "{q:?}");
@@ -183,9 +197,18 @@ fn quotations_cut_from_every_passage_get_the_right_verdict() {
             let exact = w.join(" ");
             let v = verify(&exact, None);
             assert_eq!(v.verdict, Verdict::Verbatim, "{exact}");
-            let key = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            let key = |s: &str| {
+                s.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase()
+            };
             assert!(
-                key(v.source.as_deref().unwrap()).contains(&key(&exact).trim_end_matches(['.', ',', ';', ':']).to_string()),
+                key(v.source.as_deref().unwrap()).contains(
+                    &key(&exact)
+                        .trim_end_matches(['.', ',', ';', ':'])
+                        .to_string()
+                ),
                 "{exact} → {:?}",
                 v.source
             );
@@ -193,7 +216,9 @@ fn quotations_cut_from_every_passage_get_the_right_verdict() {
             let cut = format!("{} ... {}", w[..4].join(" "), w[7..].join(" "));
             assert_eq!(verify(&cut, None).verdict, Verdict::Omissions, "{cut}");
 
-            if let Some(k) = (4..8).find(|&k| w[k].len() > 3 && w[k].chars().all(char::is_alphabetic)) {
+            if let Some(k) =
+                (4..8).find(|&k| w[k].len() > 3 && w[k].chars().all(char::is_alphabetic))
+            {
                 let mut changed = w.clone();
                 changed[k] = "xylophone";
                 let q = changed.join(" ");
@@ -230,7 +255,13 @@ fn quotations_cut_from_every_passage_get_the_right_verdict() {
 #[test]
 fn contexts_lines_are_verbatim_and_in_date_order() {
     let snap = engine().snapshot();
-    for term in ["repatriate", "border", "normal conditions", "Soviet Union", "the"] {
+    for term in [
+        "repatriate",
+        "border",
+        "normal conditions",
+        "Soviet Union",
+        "the",
+    ] {
         let req = ContextsRequest {
             term: term.into(),
             width: 30,
@@ -238,17 +269,27 @@ fn contexts_lines_are_verbatim_and_in_date_order() {
         };
         let c = study::contexts(&snap, &req, None).unwrap();
         assert!(c.total > 0, "{term}");
-        assert_eq!(c.lines.len() as u64, c.total, "{term}: every use has a line");
         assert_eq!(
-            c.per_document.iter().map(|d| d.count).sum::<u64>(),
-            c.total
+            c.lines.len() as u64,
+            c.total,
+            "{term}: every use has a line"
         );
-        let dates: Vec<&str> = c.per_document.iter().map(|d| d.date.as_deref().unwrap()).collect();
+        assert_eq!(c.per_document.iter().map(|d| d.count).sum::<u64>(), c.total);
+        let dates: Vec<&str> = c
+            .per_document
+            .iter()
+            .map(|d| d.date.as_deref().unwrap())
+            .collect();
         assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{term}: {dates:?}");
         for l in &c.lines {
             let p = engine().passage(&l.doc_id, l.passage).unwrap();
             let line = format!("{}{}{}", l.left, l.matched, l.right);
-            assert!(p.text.contains(&line), "{term}: {line:?} not in {}#{}", l.doc_id, l.passage);
+            assert!(
+                p.text.contains(&line),
+                "{term}: {line:?} not in {}#{}",
+                l.doc_id,
+                l.passage
+            );
             assert!(l.left.chars().count() <= 30 && l.right.chars().count() <= 30);
         }
         // Pages are slices of the whole list.
@@ -299,12 +340,18 @@ fn contexts_narrow_by_speaker_and_document_and_say_what_is_wrong() {
     let all = by(None, None).unwrap();
     let ji = by(Some("Ji"), None).unwrap();
     assert!(ji.total > 0 && ji.total < all.total);
-    assert!(ji.lines.iter().all(|l| l.speaker.as_deref() == Some("Ji Pengfei")));
+    assert!(ji
+        .lines
+        .iter()
+        .all(|l| l.speaker.as_deref() == Some("Ji Pengfei")));
     assert_eq!(ji.speakers, ["Ji Pengfei"]);
     let doc = by(None, Some("121676")).unwrap();
     assert_eq!(doc.per_document.len(), 1);
     assert_eq!(doc.doc_id.as_deref(), Some("121676"));
-    assert!(by(None, Some("99999")).is_err(), "an unknown document is an error");
+    assert!(
+        by(None, Some("99999")).is_err(),
+        "an unknown document is an error"
+    );
     let nobody = by(Some("Nobody Atall"), None).unwrap();
     assert_eq!(nobody.total, 0);
     assert!(nobody.note.unwrap().contains("No one called"));
@@ -405,11 +452,19 @@ fn trend_figures_agree_with_contexts_and_the_words_of_each_document() {
         )
         .unwrap();
         assert_eq!(s.total, c.total, "{}", s.term);
-        let dates: Vec<&str> = s.points.iter().map(|p| p.date.as_deref().unwrap()).collect();
+        let dates: Vec<&str> = s
+            .points
+            .iter()
+            .map(|p| p.date.as_deref().unwrap())
+            .collect();
         assert!(dates.windows(2).all(|w| w[0] <= w[1]));
         for p in &s.points {
             let id = p.doc_id.as_deref().unwrap();
-            let in_contexts = c.per_document.iter().find(|d| d.doc_id == id).map_or(0, |d| d.count);
+            let in_contexts = c
+                .per_document
+                .iter()
+                .find(|d| d.doc_id == id)
+                .map_or(0, |d| d.count);
             assert_eq!(p.count, in_contexts, "{} in {id}", s.term);
             assert_eq!(p.words, words_of(id), "words of {id}");
             let per = (p.count as f64 * 10_000.0 / p.words as f64 * 100.0).round() / 100.0;
@@ -424,7 +479,11 @@ fn trend_figures_agree_with_contexts_and_the_words_of_each_document() {
         },
         None,
     );
-    let months: Vec<&str> = m.series[0].points.iter().map(|p| p.month.as_deref().unwrap()).collect();
+    let months: Vec<&str> = m.series[0]
+        .points
+        .iter()
+        .map(|p| p.month.as_deref().unwrap())
+        .collect();
     assert_eq!(months, ["1962-04", "1962-06"]);
     assert_eq!(m.series[0].total, t.series[0].total);
     assert_eq!(
@@ -449,7 +508,12 @@ fn the_chart_decodes_is_big_enough_and_shows_the_json_numbers() {
     let mut reader = decoder.read_info().unwrap();
     let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
     let frame = reader.next_frame(&mut pixels).unwrap();
-    assert!(frame.width >= 800 && frame.height >= 400, "{}×{}", frame.width, frame.height);
+    assert!(
+        frame.width >= 800 && frame.height >= 400,
+        "{}×{}",
+        frame.width,
+        frame.height
+    );
     assert_eq!(frame.color_type, png::ColorType::Rgb);
     // The figures in the file are the JSON's, as CSV.
     let info = reader.info();
@@ -480,14 +544,22 @@ fn the_chart_decodes_is_big_enough_and_shows_the_json_numbers() {
             let y = bottom as f64 - p.per_10k / chart.y_max * (bottom - top) as f64;
             let (x, y) = (x.floor() as i32, y.round() as i32);
             let drawn = chart.points[k][i];
-            assert!((drawn.0 - x).abs() <= 1 && (drawn.1 - y).abs() <= 1, "{drawn:?} vs {x},{y}");
+            assert!(
+                (drawn.0 - x).abs() <= 1 && (drawn.1 - y).abs() <= 1,
+                "{drawn:?} vs {x},{y}"
+            );
             // The marker of this series, or of a later one drawn over it at the same value.
             let covers = |j: usize| {
                 let q = &t.series[j].points[i];
                 (q.per_10k - p.per_10k).abs() / chart.y_max * f64::from(bottom - top) < 4.0
                     && rgb(x, y) == study::chart::COLORS[j]
             };
-            assert!((k..t.series.len()).any(covers), "{} point {i} at {x},{y}: {:?}", s.term, rgb(x, y));
+            assert!(
+                (k..t.series.len()).any(covers),
+                "{} point {i} at {x},{y}: {:?}",
+                s.term,
+                rgb(x, y)
+            );
         }
     }
 }

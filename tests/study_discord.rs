@@ -28,7 +28,10 @@ fn verify_replies() {
     let verbatim = run(&command(
         "verify",
         &[
-            ("quote", json!("It is against international practices to refuse repatriation")),
+            (
+                "quote",
+                json!("It is against international practices to refuse repatriation"),
+            ),
             ("speaker", json!("Chervonenko")),
         ],
     ));
@@ -48,7 +51,9 @@ fn verify_replies() {
         "verify",
         &[(
             "quote",
-            json!("The Soviet Union is required to repatriate these people based on normal practice."),
+            json!(
+                "The Soviet Union is required to repatriate these people based on normal practice."
+            ),
         )],
     ));
     assert!(visible_text(&altered).contains("**required** where the source has **obligated**"));
@@ -57,7 +62,10 @@ fn verify_replies() {
         "verify_not_found",
         run(&command(
             "verify",
-            &[("quote", json!("The Soviet Union welcomes every refugee and will build new schools"))]
+            &[(
+                "quote",
+                json!("The Soviet Union welcomes every refugee and will build new schools")
+            )]
         ))
     );
     insta::assert_json_snapshot!(
@@ -70,11 +78,19 @@ fn verify_replies() {
 fn contexts_replies_page_statelessly_for_the_asker_only() {
     let first = run(&command("contexts", &[("term", json!("border"))]));
     insta::assert_json_snapshot!("contexts", first);
-    assert!(footer(&first).starts_with("Uses 1–10 of "), "{}", footer(&first));
+    assert!(
+        footer(&first).starts_with("Uses 1–10 of "),
+        "{}",
+        footer(&first)
+    );
     assert_eq!(button(&first, "◀")["disabled"], true);
     let next = run(&press(&first, &custom_id(&first, "▶"), STUDENT));
     assert_eq!(next["type"], 7, "the page is turned in place");
-    assert!(footer(&next).starts_with("Uses 11–20 of "), "{}", footer(&next));
+    assert!(
+        footer(&next).starts_with("Uses 11–20 of "),
+        "{}",
+        footer(&next)
+    );
     insta::assert_json_snapshot!("contexts_next_page", next);
     let back = run(&press(&next, &custom_id(&next, "◀"), STUDENT));
     assert_eq!(embed(&back)["description"], embed(&first)["description"]);
@@ -97,7 +113,13 @@ fn contexts_replies_page_statelessly_for_the_asker_only() {
         ],
     ));
     insta::assert_json_snapshot!("contexts_narrowed", narrowed);
-    assert!(narrowed["data"]["components"].as_array().unwrap().is_empty(), "one page: no buttons");
+    assert!(
+        narrowed["data"]["components"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "one page: no buttons"
+    );
     let unknown = run(&command(
         "contexts",
         &[("term", json!("border")), ("document", json!("12167"))],
@@ -112,7 +134,10 @@ fn contexts_replies_page_statelessly_for_the_asker_only() {
 fn trend_sends_the_chart_and_the_figures() {
     let payload = command(
         "trend",
-        &[("terms", json!("repatriate, border")), ("per", json!("document"))],
+        &[
+            ("terms", json!("repatriate, border")),
+            ("per", json!("document")),
+        ],
     );
     let r = respond(&payload);
     let j = r.to_json();
@@ -160,7 +185,9 @@ fn cite_attaches_reference_files() {
     insta::assert_json_snapshot!("cite_ris", j);
     let ris = String::from_utf8(r.files()[0].bytes.clone()).unwrap();
     assert_eq!(r.files()[0].name, "118200.ris");
-    assert!(ris.starts_with("TY  - MANSCPT\r\nTI  - Minutes of the Meeting between Vice Minister Zhang Hanfu"));
+    assert!(ris.starts_with(
+        "TY  - MANSCPT\r\nTI  - Minutes of the Meeting between Vice Minister Zhang Hanfu"
+    ));
     assert!(ris.contains("DA  - 1962/06/08/\r\nPY  - 1962\r\n"));
     assert!(ris.contains("AN  - PRC FMA 118-01765-03, 24-26. Translated by 7Brands.\r\n"));
     assert!(ris.contains("UR  - https://digitalarchive.wilsoncenter.org/document/118200\r\n"));
@@ -183,7 +210,12 @@ fn help_shows_each_study_tool_with_an_example_that_works() {
         .find(|f| f["name"] == "Study tools")
         .expect("a study tools field");
     let text = study["value"].as_str().unwrap();
-    for c in ["/verify quote:", "/contexts term:", "/trend terms:", "/cite document:"] {
+    for c in [
+        "/verify quote:",
+        "/contexts term:",
+        "/trend terms:",
+        "/cite document:",
+    ] {
         assert!(text.contains(c), "{c} in {text}");
     }
     // The example quotation is verbatim in the archive, and the example words are used.
@@ -201,9 +233,18 @@ fn help_shows_each_study_tool_with_an_example_that_works() {
         None,
     );
     assert_eq!(v.verdict, archivist::study::Verdict::Verbatim, "{quote}");
-    let term = text.split("/contexts term: ").nth(1).unwrap().split('`').next().unwrap();
+    let term = text
+        .split("/contexts term: ")
+        .nth(1)
+        .unwrap()
+        .split('`')
+        .next()
+        .unwrap();
     let c = run(&command("contexts", &[("term", json!(term))]));
-    assert!(!visible_text(&c).contains("Nothing in the archive uses it"), "{term}");
+    assert!(
+        !visible_text(&c).contains("Nothing in the archive uses it"),
+        "{term}"
+    );
 }
 
 #[test]
@@ -235,7 +276,10 @@ fn study_commands_stay_within_limits_whatever_is_typed() {
         }
     }
     let ac = run(&autocomplete("verify", &[], "speaker", "zh"));
-    assert!(ac["data"]["choices"][0]["value"].as_str().unwrap().starts_with("Zhang"));
+    assert!(ac["data"]["choices"][0]["value"]
+        .as_str()
+        .unwrap()
+        .starts_with("Zhang"));
     let ac = run(&autocomplete("contexts", &[], "document", "june"));
     assert!(!ac["data"]["choices"].as_array().unwrap().is_empty());
 }

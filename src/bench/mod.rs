@@ -59,7 +59,7 @@ pub struct BenchArgs {
     #[arg(long, hide = true)]
     pub dir: Option<PathBuf>,
     /// With `--worker ask`: write every answer as a JSON line here (to check that an engine
-    /// change keeps the results).
+    /// change keeps the results); with `--worker study`, every wrong verdict.
     #[arg(long, hide = true)]
     pub dump: Option<PathBuf>,
 }
@@ -447,7 +447,19 @@ fn worker_study(args: &BenchArgs, s: &Settings) -> Result<i32> {
     let dir = args.dir.as_deref().context("--dir is required")?;
     let gen = generated(dir)?;
     let engine = Engine::open(options_for(dir, s))?;
-    let f = study::measure(&engine, &gen, args.rounds);
+    let mut dump = match &args.dump {
+        Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p)?)),
+        None => None,
+    };
+    // With --dump: every wrong verdict as a JSON line, to see why.
+    let mut wrong = |kind: &str, v: &crate::study::Verification| {
+        if let Some(w) = dump.as_mut() {
+            use std::io::Write;
+            let line = serde_json::json!({"kind": kind, "verification": v});
+            let _ = writeln!(w, "{line}");
+        }
+    };
+    let f = study::measure(&engine, &gen, args.rounds, &mut wrong);
     println!("{}", serde_json::to_string(&f)?);
     Ok(0)
 }
@@ -718,9 +730,10 @@ pub fn table(all: &[SizeFigures]) -> String {
         (
             "`contexts` p50 / p99 (ms)",
             Box::new(move |f| {
-                opt(f.study.as_ref().map(|st| {
-                    format!("{} / {}", ms(st.contexts.p50_us), ms(st.contexts.p99_us))
-                }))
+                opt(f
+                    .study
+                    .as_ref()
+                    .map(|st| format!("{} / {}", ms(st.contexts.p50_us), ms(st.contexts.p99_us))))
             }),
         ),
         (
@@ -734,7 +747,12 @@ pub fn table(all: &[SizeFigures]) -> String {
         ),
         (
             "first `trend`, word counts (ms)",
-            Box::new(move |f| opt(f.study.as_ref().map(|st| format!("{:.0}", st.trend_first_ms)))),
+            Box::new(move |f| {
+                opt(f
+                    .study
+                    .as_ref()
+                    .map(|st| format!("{:.0}", st.trend_first_ms)))
+            }),
         ),
         (
             "FTS5 build (s)",

@@ -56,8 +56,25 @@ fn quotations(engine: &Engine, gen: &Generated) -> Vec<Quotation> {
             continue;
         };
         let words: Vec<&str> = p.text.split_whitespace().take(QUOTE_WORDS).collect();
+        // A word changed near the middle, outside brackets (a bracket in a quotation is the
+        // writer's own insertion, so a change there is no change to the source).
+        let mut depth = 0i32;
+        let outside: Vec<bool> = words
+            .iter()
+            .map(|w| {
+                let before = depth;
+                depth += w.matches('[').count() as i32 - w.matches(']').count() as i32;
+                before == 0 && depth == 0 && w.chars().all(char::is_alphabetic)
+            })
+            .collect();
+        let Some(k) = (0..QUOTE_WORDS / 2)
+            .flat_map(|d| [QUOTE_WORDS / 2 + d, QUOTE_WORDS / 2 - d])
+            .find(|&k| outside[k])
+        else {
+            continue;
+        };
         let mut changed = words.clone();
-        changed[QUOTE_WORDS / 2] = "xylophone";
+        changed[k] = "xylophone";
         let mut reversed = words.clone();
         reversed.reverse();
         let half = QUOTE_WORDS / 2;
@@ -91,8 +108,14 @@ fn quotations(engine: &Engine, gen: &Generated) -> Vec<Quotation> {
     out
 }
 
-/// Runs the tools `rounds` times over the quotations and the questions' words (one warm-up).
-pub fn measure(engine: &Engine, gen: &Generated, rounds: usize) -> StudyFigures {
+/// Runs the tools `rounds` times over the quotations and the questions' words (one warm-up,
+/// in which the verdicts are counted; `wrong`, when given, is told each wrong one).
+pub fn measure(
+    engine: &Engine,
+    gen: &Generated,
+    rounds: usize,
+    wrong: &mut dyn FnMut(&str, &study::Verification),
+) -> StudyFigures {
     let snap = engine.snapshot();
     let quotes = quotations(engine, gen);
     let started = Instant::now();
@@ -123,6 +146,9 @@ pub fn measure(engine: &Engine, gen: &Generated, rounds: usize) -> StudyFigures 
                 let e = right.entry(q.kind.to_string()).or_default();
                 e.0 += usize::from(v.verdict == q.expect);
                 e.1 += 1;
+                if v.verdict != q.expect {
+                    wrong(q.kind, &v);
+                }
                 continue;
             }
             all.push(el);

@@ -225,7 +225,11 @@ pub const COMMANDS: &[CommandSpec] = &[
             )),
             OptionSpec {
                 choices: &[("Each document", "document"), ("Each month", "month")],
-                ..opt("per", "One point per document (default) or per month", Kind::String)
+                ..opt(
+                    "per",
+                    "One point per document (default) or per month",
+                    Kind::String,
+                )
             },
         ],
         run: super::study::trend,

@@ -103,7 +103,12 @@ impl RestOutbox {
     }
 
     /// Sends a message with files to `target` as a multipart body.
-    async fn upload(&self, target: Target<'_>, payload: serde_json::Value, m: &Message) -> Result<()> {
+    async fn upload(
+        &self,
+        target: Target<'_>,
+        payload: serde_json::Value,
+        m: &Message,
+    ) -> Result<()> {
         upload::send(&self.http, target, &payload, &m.files).await
     }
 }

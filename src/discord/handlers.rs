@@ -217,7 +217,11 @@ pub fn speakers(ctx: &DispatchContext, inv: &Invocation) -> Result<Reply, BotErr
 
 pub fn cite(ctx: &DispatchContext, inv: &Invocation) -> Result<Reply, BotError> {
     let card = document(ctx, &inv.required("document")?)?;
-    if let Some(export) = inv.str("style").as_deref().and_then(crate::cite::Export::parse) {
+    if let Some(export) = inv
+        .str("style")
+        .as_deref()
+        .and_then(crate::cite::Export::parse)
+    {
         return Ok(Reply::new(super::study::cite_file(&card, export)).counted_as(1));
     }
     let style = match inv.str("style").as_deref() {
@@ -239,7 +243,12 @@ pub fn help(ctx: &DispatchContext, _inv: &Invocation) -> Result<Reply, BotError>
         .map(|c| (c.name, c.description))
         .collect();
     let examples = ctx.engine.example_questions(3);
-    let mut m = cards::help(&ctx.engine.stats(), &examples, ctx.archive().as_deref(), &list);
+    let mut m = cards::help(
+        &ctx.engine.stats(),
+        &examples,
+        ctx.archive().as_deref(),
+        &list,
+    );
     let study = crate::study::examples::examples(&ctx.engine.snapshot());
     if let (Some(f), Some(e)) = (super::study::help_field(&study), m.embeds.first_mut()) {
         e.fields.push(f);

@@ -170,16 +170,29 @@ fn attachments(d: &Value, embeds: &[Value], out: &mut Vec<String>) {
         if name.is_empty() {
             out.push(format!("attachment {i} has no filename"));
         }
-        check(out, &format!("attachment {i} filename"), len(name), FILE_NAME);
+        check(
+            out,
+            &format!("attachment {i} filename"),
+            len(name),
+            FILE_NAME,
+        );
         let desc = str_len(a, "description");
-        check(out, &format!("attachment {i} description"), desc, FILE_DESCRIPTION);
+        check(
+            out,
+            &format!("attachment {i} description"),
+            desc,
+            FILE_DESCRIPTION,
+        );
         if a.get("id").and_then(Value::as_u64) != Some(i as u64) {
             out.push(format!("attachment {i} does not have id {i}"));
         }
         names.push(name);
     }
     for (i, e) in embeds.iter().enumerate() {
-        let url = e.pointer("/image/url").and_then(Value::as_str).unwrap_or("");
+        let url = e
+            .pointer("/image/url")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         if let Some(file) = url.strip_prefix("attachment://") {
             if !names.contains(&file) {
                 out.push(format!("embed {i} shows {url}, which is not attached"));

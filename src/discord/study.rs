@@ -251,7 +251,9 @@ pub fn contexts_page(
     };
     let c = study::contexts(&ctx.engine.snapshot(), &req, scope)?;
     if c.term.trim().is_empty() {
-        return Err(BotError::user("Please type a word or phrase in the `term` option."));
+        return Err(BotError::user(
+            "Please type a word or phrase in the `term` option.",
+        ));
     }
     q.term = c.term.clone();
     if let Some(d) = &c.doc_id {
@@ -262,7 +264,12 @@ pub fn contexts_page(
 }
 
 /// The page: what was looked up, the counts per document, the lines in a code block, ◀ ▶.
-pub fn render_contexts(c: &Contexts, q: &TermQuery, owner: u64, archive: Option<String>) -> Message {
+pub fn render_contexts(
+    c: &Contexts,
+    q: &TermQuery,
+    owner: u64,
+    archive: Option<String>,
+) -> Message {
     let mut lines = q.lines();
     if let Some(n) = &c.note {
         lines.push(format!("_{}_", escape_fit(n, 300)));
@@ -281,8 +288,7 @@ pub fn render_contexts(c: &Contexts, q: &TermQuery, owner: u64, archive: Option<
     ));
     if c.total == 0 && c.note.is_none() {
         lines.push(
-            "Nothing in the archive uses it. Try another form of the word, or fewer words."
-                .into(),
+            "Nothing in the archive uses it. Try another form of the word, or fewer words.".into(),
         );
     }
     let head = truncate_lines(&lines, 1200);
@@ -307,7 +313,10 @@ pub fn render_contexts(c: &Contexts, q: &TermQuery, owner: u64, archive: Option<
                 )
             })
             .collect();
-        fields.push(field("Uses per document, in date order", truncate_lines(&per, limits::FIELD_VALUE)));
+        fields.push(field(
+            "Uses per document, in date order",
+            truncate_lines(&per, limits::FIELD_VALUE),
+        ));
     }
     let shown = c.lines.len();
     let range = if shown == 0 {
@@ -394,9 +403,9 @@ fn kwic_block(c: &Contexts, max: usize) -> String {
 // /trend
 
 pub fn trend(ctx: &DispatchContext, inv: &Invocation) -> Result<Reply, BotError> {
-    let typed = inv
-        .str("terms")
-        .ok_or_else(|| BotError::user("Please type up to three words or phrases in `terms`, separated by commas."))?;
+    let typed = inv.str("terms").ok_or_else(|| {
+        BotError::user("Please type up to three words or phrases in `terms`, separated by commas.")
+    })?;
     let unit = inv
         .str("per")
         .and_then(|p| study::Unit::parse(&p))
@@ -408,7 +417,9 @@ pub fn trend(ctx: &DispatchContext, inv: &Invocation) -> Result<Reply, BotError>
     let scope = scope(ctx, inv);
     let t = study::trend(&ctx.engine.snapshot(), &req, scope.as_ref());
     if t.terms.is_empty() {
-        return Err(BotError::user("Please type up to three words or phrases in `terms`, separated by commas."));
+        return Err(BotError::user(
+            "Please type up to three words or phrases in `terms`, separated by commas.",
+        ));
     }
     if t.documents == 0 {
         return Err(BotError::user(match unit {
@@ -426,8 +437,11 @@ pub fn trend(ctx: &DispatchContext, inv: &Invocation) -> Result<Reply, BotError>
 pub fn render_trend(t: &Trend, png: Vec<u8>, archive: Option<String>) -> Message {
     let alt = alt_text(t);
     let chart = File::new("trend.png", "image/png", png).described(alt);
-    let csv = File::new("trend.csv", "text/csv", study::trend::csv(t).into_bytes())
-        .described(format!("The figures of the chart: {}", truncate(&chart::title(t), 900)));
+    let csv =
+        File::new("trend.csv", "text/csv", study::trend::csv(t).into_bytes()).described(format!(
+            "The figures of the chart: {}",
+            truncate(&chart::title(t), 900)
+        ));
     let mut lines = Vec::new();
     if let Some(n) = &t.note {
         lines.push(format!("_{}_", escape_fit(n, 400)));
@@ -460,10 +474,7 @@ pub fn render_trend(t: &Trend, png: Vec<u8>, archive: Option<String>) -> Message
         description: Some(truncate_lines(&lines, limits::DESCRIPTION - 100)),
         color: Some(COLOR),
         image: Some(Image { url: chart.url() }),
-        footer: footer(
-            None,
-            &chart::footer(t, archive.as_deref()),
-        ),
+        footer: footer(None, &chart::footer(t, archive.as_deref())),
         ..Default::default()
     };
     Message::embed(embed).with_file(chart).with_file(csv)
@@ -502,8 +513,9 @@ fn alt_text(t: &Trend) -> String {
 pub fn cite_file(card: &DocCard, export: Export) -> Message {
     let text = export.render(card);
     let name = export.file_name(card);
-    let file = File::new(&name, export.content_type(), text.clone().into_bytes())
-        .described(format!("{} reference for document {}", export.label(), card.doc_id));
+    let file = File::new(&name, export.content_type(), text.clone().into_bytes()).described(
+        format!("{} reference for document {}", export.label(), card.doc_id),
+    );
     let how = format!(
         "A **{}** file of this document is attached (`{}`): open it with Zotero, EndNote or \
          Mendeley, or drag it into your library.",

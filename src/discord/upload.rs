@@ -61,7 +61,12 @@ pub fn multipart(payload: &serde_json::Value, files: &[File]) -> Multipart {
 fn boundary_for(json: &[u8], files: &[File]) -> String {
     let contains = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
     (0u64..)
-        .map(|n| format!("archivist-{n:x}-{:08x}", super::custom_id::hash32(&json.len().to_string())))
+        .map(|n| {
+            format!(
+                "archivist-{n:x}-{:08x}",
+                super::custom_id::hash32(&json.len().to_string())
+            )
+        })
         .find(|b| {
             !contains(json, b.as_bytes()) && files.iter().all(|f| !contains(&f.bytes, b.as_bytes()))
         })
@@ -174,7 +179,8 @@ mod tests {
         assert_eq!(parts.len(), 5, "{body}");
         assert!(parts[1].contains("name=\"payload_json\""));
         assert!(parts[1].ends_with("\r\n\r\n{\"content\":\"hi\"}\r\n"));
-        assert!(parts[2].contains("name=\"files[0]\"; filename=\"trend.png\"\r\nContent-Type: image/png"));
+        assert!(parts[2]
+            .contains("name=\"files[0]\"; filename=\"trend.png\"\r\nContent-Type: image/png"));
         assert!(parts[3].contains("name=\"files[1]\"; filename=\"a_b.csv\""));
         assert!(parts[3].ends_with("\r\n\r\nx,y\n1,2\n\r\n"));
         assert_eq!(parts[4], "--\r\n");

@@ -44,8 +44,9 @@ pub struct Chart {
 
 fn font() -> Result<&'static str> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
-    let ok = *REGISTERED
-        .get_or_init(|| plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES).is_ok());
+    let ok = *REGISTERED.get_or_init(|| {
+        plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES).is_ok()
+    });
     if ok {
         Ok(FONT)
     } else {
@@ -55,13 +56,21 @@ fn font() -> Result<&'static str> {
 
 /// The chart's title: `Uses per 10,000 words: “a”, “b”`.
 pub fn title(t: &Trend) -> String {
-    let terms: Vec<String> = t.terms.iter().map(|s| format!("\u{201c}{s}\u{201d}")).collect();
+    let terms: Vec<String> = t
+        .terms
+        .iter()
+        .map(|s| format!("\u{201c}{s}\u{201d}"))
+        .collect();
     format!("Uses per 10,000 words: {}", terms.join(", "))
 }
 
 /// The footer of a chart: the query and the corpus it was run on.
 pub fn footer(t: &Trend, archive: Option<&str>) -> String {
-    let docs = if t.documents == 1 { "document" } else { "documents" };
+    let docs = if t.documents == 1 {
+        "document"
+    } else {
+        "documents"
+    };
     let corpus = archive.unwrap_or("the archive");
     format!(
         "Query: {} · per {} · {} {docs} of {corpus} · made by Archivist",
@@ -173,14 +182,18 @@ fn paint(
         chart
             .draw_series(LineSeries::new(coords.clone(), color.stroke_width(2)))?
             .label(format!("{} ({} {uses})", s.term, s.total))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(3)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(3))
+            });
         for &c in &coords {
             match k % 3 {
                 0 => chart.draw_series(std::iter::once(Circle::new(c, 5, color.filled())))?,
                 1 => chart.draw_series(std::iter::once(
                     EmptyElement::at(c) + Rectangle::new([(-5, -5), (5, 5)], color.filled()),
                 ))?,
-                _ => chart.draw_series(std::iter::once(TriangleMarker::new(c, 7, color.filled())))?,
+                _ => {
+                    chart.draw_series(std::iter::once(TriangleMarker::new(c, 7, color.filled())))?
+                }
             };
         }
         drawn.push(coords.iter().map(|c| chart.backend_coord(c)).collect());
@@ -192,7 +205,11 @@ fn paint(
         .border_style(RGBColor(160, 160, 160))
         .label_font((font, 14))
         .draw()?;
-    bottom.draw_text(footer, &(font, 13).into_font().color(&RGBColor(80, 80, 80)), (14, 6))?;
+    bottom.draw_text(
+        footer,
+        &(font, 13).into_font().color(&RGBColor(80, 80, 80)),
+        (14, 6),
+    )?;
     let (left, top) = chart.backend_coord(&(-0.5, y_max));
     let (right, bottom) = chart.backend_coord(&(n as f64 - 0.5, 0.0));
     root.present()?;

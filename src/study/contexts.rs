@@ -103,7 +103,12 @@ pub fn contexts(
             .and_then(|d| d.first().cloned()),
         note: None,
     };
-    if let Some(typed) = req.speaker.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(typed) = req
+        .speaker
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         narrow.speakers = speaker_names(snap, typed);
         if narrow.speakers.is_empty() {
             out.note = Some(format!("No one called {typed} speaks in the archive."));
@@ -118,9 +123,13 @@ pub fn contexts(
     }
     let searcher = snap.open_index().reader.searcher();
     let filter = narrow.query(snap);
-    let mut hits =
-        occurrences(&searcher, snap.open_index().fields.text, &stems, filter.as_deref())
-            .unwrap_or_default();
+    let mut hits = occurrences(
+        &searcher,
+        snap.open_index().fields.text,
+        &stems,
+        filter.as_deref(),
+    )
+    .unwrap_or_default();
     let ranks = ranks(snap);
     hits.sort_by_key(|h| (ranks.get(h.doc_ord).copied(), h.doc_ord, h.passage));
     out.total = hits.iter().map(|h| u64::from(h.count)).sum();
@@ -129,7 +138,11 @@ pub fn contexts(
         0 => DEFAULT_WIDTH,
         w => w.min(MAX_WIDTH),
     };
-    let limit = if req.limit == 0 { usize::MAX } else { req.limit };
+    let limit = if req.limit == 0 {
+        usize::MAX
+    } else {
+        req.limit
+    };
     out.lines = page(snap, &searcher, &hits, &stems, width, req.offset, limit);
     Ok(out)
 }
@@ -213,7 +226,10 @@ fn context(text: &str, from: usize, to: usize, width: usize) -> (usize, usize) {
         .char_indices()
         .map(|(i, c)| to + i + c.len_utf8())
         .collect();
-    let mut right = after.get(width.saturating_sub(1)).copied().unwrap_or(text.len());
+    let mut right = after
+        .get(width.saturating_sub(1))
+        .copied()
+        .unwrap_or(text.len());
     if width == 0 {
         right = to;
     }
@@ -275,13 +291,22 @@ mod tests {
         let snap = engine.snapshot();
         let searcher = snap.open_index().reader.searcher();
         let field = snap.open_index().fields.text;
-        for word in ["repatriate", "border", "the", "soviet", "measures", "Xinjiang"] {
+        for word in [
+            "repatriate",
+            "border",
+            "the",
+            "soviet",
+            "measures",
+            "Xinjiang",
+        ] {
             let stem = &crate::study::term_stems(word)[0].1;
             let mut tf: HashMap<(String, u32), u64> = HashMap::new();
             for (ord, seg) in searcher.segment_readers().iter().enumerate() {
                 let inv = seg.inverted_index(field).unwrap();
                 let term = Term::from_field_text(field, stem);
-                let Some(mut p) = inv.read_postings(&term, IndexRecordOption::WithFreqs).unwrap()
+                let Some(mut p) = inv
+                    .read_postings(&term, IndexRecordOption::WithFreqs)
+                    .unwrap()
                 else {
                     continue;
                 };
@@ -302,7 +327,12 @@ mod tests {
         let snap = engine.snapshot();
         let searcher = snap.open_index().reader.searcher();
         let field = snap.open_index().fields.text;
-        for phrase in ["normal conditions", "Soviet Union", "cross the border", "the Soviet side"] {
+        for phrase in [
+            "normal conditions",
+            "Soviet Union",
+            "cross the border",
+            "the Soviet side",
+        ] {
             let terms: Vec<Term> = crate::study::term_stems(phrase)
                 .into_iter()
                 .map(|(_, s)| Term::from_field_text(field, &s))
@@ -315,7 +345,8 @@ mod tests {
                 .map(|a| place(&snap, &searcher, a.segment_ord, a.doc_id))
                 .collect();
             want.sort();
-            let mut got: Vec<(String, u32)> = lines_per_passage(&snap, phrase).into_keys().collect();
+            let mut got: Vec<(String, u32)> =
+                lines_per_passage(&snap, phrase).into_keys().collect();
             got.sort();
             assert!(!want.is_empty(), "{phrase}");
             assert_eq!(got, want, "{phrase}");

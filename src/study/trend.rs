@@ -220,7 +220,9 @@ fn series_of(term: &str, docs: &[Doc], counts: &[u64], unit: Unit) -> Series {
             .map(|d| point(Some(d.id.clone()), None, d.date.clone(), count(d), d.words))
             .collect(),
         Unit::Month => docs
-            .chunk_by(|a, b| a.date.as_deref().and_then(month_of) == b.date.as_deref().and_then(month_of))
+            .chunk_by(|a, b| {
+                a.date.as_deref().and_then(month_of) == b.date.as_deref().and_then(month_of)
+            })
             .map(|group| {
                 let month = group[0].date.as_deref().and_then(month_of);
                 let c = group.iter().map(count).sum();

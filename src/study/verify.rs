@@ -15,13 +15,11 @@
 use serde::{Deserialize, Serialize};
 use similar::{capture_diff_slices_deadline, Algorithm, DiffOp};
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query};
 use tantivy::{DocAddress, Searcher, Term};
 
 use super::words::{Gap, Quotation, Tok, INSERTION_REPLACES};
-use super::{
-    analyze, load, places_of, ranks, speaker_names, text_term, Loaded, Narrowing, Scope,
-};
+use super::{analyze, load, places_of, ranks, speaker_names, text_term, Loaded, Narrowing, Scope};
 use crate::cite::{cite_passage, Style};
 use crate::index::schema::name_key;
 use crate::search::Snapshot;
@@ -39,6 +37,9 @@ const EXACT_CANDIDATES: usize = 64;
 const CLOSE_CANDIDATES: usize = 24;
 /// Rarest words of a quotation those are searched by.
 const RARE_WORDS: usize = 10;
+/// Words of a run searched as a phrase, and most runs searched.
+const CHUNK_WORDS: usize = 4;
+const MAX_CHUNKS: usize = 12;
 /// Closest passages listed.
 const CLOSEST: usize = 3;
 
@@ -196,9 +197,9 @@ impl Verification {
         };
         match self.verdict {
             Verdict::Verbatim => format!("Verbatim: it stands word for word in {place}."),
-            Verdict::Omissions => format!(
-                "With omissions: each piece stands word for word, in order, in {place}."
-            ),
+            Verdict::Omissions => {
+                format!("With omissions: each piece stands word for word, in order, in {place}.")
+            }
             Verdict::Altered => format!("Altered: the closest passage, {place}, differs."),
             Verdict::NotFound if self.closest.is_empty() => {
                 "Not found: no passage of the archive holds its words.".to_string()
@@ -335,7 +336,10 @@ fn in_date_order(snap: &Snapshot, searcher: &Searcher, addrs: &[DocAddress]) -> 
         .zip(addrs)
         .filter_map(|(place, &a)| {
             let (doc, passage) = place?;
-            Some(((ranks.get(doc).copied().unwrap_or(usize::MAX), doc, passage), a))
+            Some((
+                (ranks.get(doc).copied().unwrap_or(usize::MAX), doc, passage),
+                a,
+            ))
         })
         .collect();
     keyed.sort_by_key(|(k, _)| *k);
@@ -361,7 +365,7 @@ fn find_exact(q: &Quotation, passage: Loaded) -> Option<Found> {
     let (verdict, from, to) = if let Some(s) = find_run(&keys, &literal, 0, usize::MAX) {
         (Verdict::Verbatim, s, s + literal.len() - 1)
     } else if q.marked {
-        let spans = find_pieces(&keys, q)?;
+        let spans = find_pieces(&toks, q)?;
         (Verdict::Omissions, spans[0].0, spans[spans.len() - 1].1)
     } else {
         return None;
@@ -374,6 +378,10 @@ fn find_exact(q: &Quotation, passage: Loaded) -> Option<Found> {
     })
 }
 
+fn keys_of(toks: &[Tok]) -> Vec<&str> {
+    toks.iter().map(|t| t.key.as_str()).collect()
+}
+
 /// The first start `s` in `lo..=hi` (and within `hay`) where `needle` stands.
 fn find_run(hay: &[&str], needle: &[&str], lo: usize, hi: usize) -> Option<usize> {
     if needle.is_empty() || needle.len() > hay.len() {
@@ -384,29 +392,67 @@ fn find_run(hay: &[&str], needle: &[&str], lo: usize, hi: usize) -> Option<usize
 }
 
 /// Each piece's span (token indexes, inclusive), in order, with what the marks allow between
-/// them; backtracks over where each piece stands.
-fn find_pieces(hay: &[&str], q: &Quotation) -> Option<Vec<(usize, usize)>> {
-    let pieces: Vec<(Gap, Vec<&str>)> = q
+/// them (an insertion stands for at most [`INSERTION_REPLACES`] words of the source, marks not
+/// counted); backtracks over where each piece stands.
+fn find_pieces(hay: &[Tok], q: &Quotation) -> Option<Vec<(usize, usize)>> {
+    struct Hay<'a> {
+        keys: Vec<&'a str>,
+        /// Words before each token.
+        words: Vec<usize>,
+    }
+    let mut words = Vec::with_capacity(hay.len() + 1);
+    let mut n = 0;
+    for t in hay {
+        words.push(n);
+        n += usize::from(t.word);
+    }
+    words.push(n);
+    let hay = Hay {
+        keys: hay.iter().map(|t| t.key.as_str()).collect(),
+        words,
+    };
+    type Keys<'a> = Vec<&'a str>;
+    let pieces: Vec<(Gap, Keys, Keys)> = q
         .pieces
         .iter()
-        .map(|p| (p.gap, p.toks.iter().map(|t| t.key.as_str()).collect()))
+        .map(|p| (p.gap, keys_of(&p.toks), keys_of(&p.bracket)))
         .collect();
     fn place(
-        hay: &[&str],
-        pieces: &[(Gap, Vec<&str>)],
+        hay: &Hay,
+        pieces: &[(Gap, Keys, Keys)],
         after: usize,
         out: &mut Vec<(usize, usize)>,
     ) -> bool {
-        let Some(((gap, needle), rest)) = pieces.split_first() else {
+        let Some(((gap, needle, bracket), rest)) = pieces.split_first() else {
             return true;
         };
+        // The bracket as written may stand in the source itself, right there.
+        let literal = after + bracket.len();
+        if *gap == Gap::Insertion
+            && !bracket.is_empty()
+            && hay.keys.get(after..literal) == Some(&bracket[..])
+            && hay.keys.get(literal..literal + needle.len()) == Some(&needle[..])
+        {
+            out.push((literal, literal + needle.len() - 1));
+            if place(hay, rest, literal + needle.len(), out) {
+                return true;
+            }
+            out.pop();
+        }
         let (lo, hi) = match gap {
             Gap::Start => (0, usize::MAX),
             Gap::Omission => (after, usize::MAX),
-            Gap::Insertion => (after, after + INSERTION_REPLACES),
+            Gap::Insertion => {
+                let limit = hay.words[after.min(hay.keys.len())] + INSERTION_REPLACES;
+                let hi = (after..hay.keys.len())
+                    .take_while(|&s| hay.words[s] <= limit)
+                    .last()
+                    .unwrap_or(after);
+                (after, hi)
+            }
         };
         let mut from = lo;
-        while let Some(s) = find_run(hay, needle, from, hi) {
+        while let Some(s) = find_run(&hay.keys, needle, from, hi) {
             out.push((s, s + needle.len() - 1));
             if place(hay, rest, s + needle.len(), out) {
                 return true;
@@ -417,7 +463,7 @@ fn find_pieces(hay: &[&str], q: &Quotation) -> Option<Vec<(usize, usize)>> {
         false
     }
     let mut out = Vec::new();
-    place(hay, &pieces, 0, &mut out).then_some(out)
+    place(&hay, &pieces, 0, &mut out).then_some(out)
 }
 
 /// Not found as written: the closest passages, and the changes when the closest is close.
@@ -438,18 +484,19 @@ fn closest(
         .iter()
         .map(|(toks, _)| toks.iter().map(|t| t.key.as_str()).collect())
         .collect();
-    let mut aligned: Vec<(Alignment, usize, Loaded)> = closest_candidates(snap, searcher, q, narrow)
-        .into_iter()
-        .filter_map(|p| {
-            let toks = super::words::tokens(&p.text);
-            let (a, form) = keys
-                .iter()
-                .enumerate()
-                .filter_map(|(i, k)| Some((align(k, &toks)?, i)))
-                .max_by(|a, b| a.0.similarity.total_cmp(&b.0.similarity))?;
-            Some((a, form, p))
-        })
-        .collect();
+    let mut aligned: Vec<(Alignment, usize, Loaded)> =
+        closest_candidates(snap, searcher, q, narrow)
+            .into_iter()
+            .filter_map(|p| {
+                let toks = super::words::tokens(&p.text);
+                let (a, form) = keys
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, k)| Some((align(k, &toks)?, i)))
+                    .max_by(|a, b| a.0.similarity.total_cmp(&b.0.similarity))?;
+                Some((a, form, p))
+            })
+            .collect();
     aligned.sort_by(|a, b| b.0.similarity.total_cmp(&a.0.similarity));
     v.closest = aligned
         .iter()
@@ -476,7 +523,14 @@ fn closest(
     v.source = Some(p.text[best.text_from..best.text_to].to_string());
     let ptoks = super::words::tokens(&p.text);
     let (qtoks, gaps) = &forms[form];
-    v.changes = changes(&q.text, qtoks, gaps, &p.text, &ptoks[best.from..=best.to], &best.ops);
+    v.changes = changes(
+        &q.text,
+        qtoks,
+        gaps,
+        &p.text,
+        &ptoks[best.from..=best.to],
+        &best.ops,
+    );
 }
 
 /// The byte range of an aligned stretch widened, by as many tokens either side, to about
@@ -490,46 +544,104 @@ fn widened(text: &str, a: &Alignment, len: usize) -> (usize, usize) {
     (toks[from].from, toks[to].to)
 }
 
-/// The passages holding the quotation's rarest words (BM25 over them), best first.
+/// The passages most likely to hold the quotation with changes: those holding the most of its
+/// runs of [`CHUNK_WORDS`] words as phrases (a changed word breaks one run, not the others;
+/// each run counts 1, whatever the passage's length), and those holding its rarest words (for a
+/// quotation changed so much that no run is left whole). Best first, each once.
 fn closest_candidates(
     snap: &Snapshot,
     searcher: &Searcher,
     q: &Quotation,
     narrow: &Narrowing,
 ) -> Vec<Loaded> {
-    let f = snap.open_index().fields;
     let (toks, _) = q.joined();
-    let mut stems: Vec<(u64, String)> = analyze(&keys_text(&toks))
+    let stems = analyze(&keys_text(&toks));
+    let mut addrs: Vec<DocAddress> = Vec::new();
+    for query in [
+        chunks_query(snap, &stems),
+        rare_words_query(snap, searcher, &stems),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let query = narrow.wrap(snap, query);
+        let top = searcher
+            .search(
+                &query,
+                &TopDocs::with_limit(CLOSE_CANDIDATES).order_by_score(),
+            )
+            .unwrap_or_default();
+        for (_, a) in top {
+            if !addrs.contains(&a) {
+                addrs.push(a);
+            }
+        }
+    }
+    addrs
         .into_iter()
+        .filter_map(|a| load(snap, searcher, a))
+        .collect()
+}
+
+/// Passages scored by how many of the quotation's runs of words they hold as phrases (at most
+/// [`MAX_CHUNKS`] runs, spread over the quotation).
+fn chunks_query(snap: &Snapshot, stems: &[super::Stem]) -> Option<Box<dyn Query>> {
+    let f = snap.open_index().fields;
+    let runs: Vec<&[super::Stem]> = stems.chunks(CHUNK_WORDS).filter(|c| c.len() > 1).collect();
+    if runs.is_empty() {
+        return None;
+    }
+    let step = runs.len().div_ceil(MAX_CHUNKS);
+    let clauses: Vec<(Occur, Box<dyn Query>)> = runs
+        .iter()
+        .step_by(step)
+        .map(|run| {
+            let first = run[0].position;
+            let terms = run
+                .iter()
+                .map(|s| {
+                    (
+                        (s.position - first) as usize,
+                        Term::from_field_text(f.text, &s.stem),
+                    )
+                })
+                .collect();
+            let phrase: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset(terms));
+            let one: Box<dyn Query> = Box::new(ConstScoreQuery::new(phrase, 1.0));
+            (Occur::Should, one)
+        })
+        .collect();
+    Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// Passages scored by BM25 over the quotation's [`RARE_WORDS`] rarest words.
+fn rare_words_query(
+    snap: &Snapshot,
+    searcher: &Searcher,
+    stems: &[super::Stem],
+) -> Option<Box<dyn Query>> {
+    let f = snap.open_index().fields;
+    let mut rare: Vec<(u64, &str)> = stems
+        .iter()
         .map(|s| {
             let df = searcher
                 .doc_freq(&Term::from_field_text(f.text, &s.stem))
                 .unwrap_or(0);
-            (df, s.stem)
+            (df, s.stem.as_str())
         })
         .filter(|(df, _)| *df > 0)
         .collect();
-    stems.sort();
-    stems.dedup_by(|a, b| a.1 == b.1);
-    stems.sort();
-    stems.truncate(RARE_WORDS);
-    if stems.is_empty() {
-        return Vec::new();
+    rare.sort();
+    rare.dedup_by(|a, b| a.1 == b.1);
+    rare.truncate(RARE_WORDS);
+    if rare.is_empty() {
+        return None;
     }
-    let words: Vec<(Occur, Box<dyn Query>)> = stems
+    let words: Vec<(Occur, Box<dyn Query>)> = rare
         .iter()
         .map(|(_, s)| (Occur::Should, text_term(snap, s, true)))
         .collect();
-    let query = narrow.wrap(snap, Box::new(BooleanQuery::new(words)));
-    searcher
-        .search(
-            &query,
-            &TopDocs::with_limit(CLOSE_CANDIDATES).order_by_score(),
-        )
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|(_, a)| load(snap, searcher, a))
-        .collect()
+    Some(Box::new(BooleanQuery::new(words)))
 }
 
 /// A quotation aligned with the stretch of a passage most like it.
@@ -624,7 +736,12 @@ fn dense_windows(q: &[&str], passage: &[Tok], n: usize) -> Vec<(usize, usize)> {
     let margin = q.len() / 4 + 2;
     starts
         .into_iter()
-        .map(|s| (s.saturating_sub(margin), (s + width + margin).min(passage.len())))
+        .map(|s| {
+            (
+                s.saturating_sub(margin),
+                (s + width + margin).min(passage.len()),
+            )
+        })
         .collect()
 }
 
@@ -650,9 +767,22 @@ fn changes(
         }
         ptext[span[a].from..span[a + n - 1].to].to_string()
     };
+    // An ellipsis the quotation kept (when compared as written) marks an omission: not a change.
+    let only_ellipsis = |a: usize, n: usize| {
+        n > 0
+            && qtoks[a..a + n]
+                .iter()
+                .all(|t| t.key == super::words::ELLIPSIS)
+    };
     ops.iter()
         .filter_map(|op| match *op {
             DiffOp::Equal { .. } => None,
+            DiffOp::Delete {
+                old_index, old_len, ..
+            }
+            | DiffOp::Replace {
+                old_index, old_len, ..
+            } if only_ellipsis(old_index, old_len) => None,
             DiffOp::Delete {
                 old_index, old_len, ..
             } => Some(Change {
@@ -696,8 +826,7 @@ mod tests {
     fn pieces_stand_in_order_with_what_marks_allow() {
         let p = "First, the Soviet Union has taken certain measures recently, as you mention in \
                  the document. We have noticed this and we appreciate such efforts.";
-        let hay = keys(p);
-        let hay: Vec<&str> = hay.iter().map(String::as_str).collect();
+        let hay = tokens(p);
         let q = Quotation::read("the Soviet Union has taken [...] measures recently");
         assert!(find_pieces(&hay, &q).is_some());
         let q = Quotation::read("we appreciate such efforts ... the Soviet Union");
@@ -705,11 +834,21 @@ mod tests {
         let q = Quotation::read("[Moscow] has taken certain measures");
         assert!(find_pieces(&hay, &q).is_some(), "a leading insertion");
         let q = Quotation::read("the Soviet Union [the USSR] certain measures");
-        assert!(find_pieces(&hay, &q).is_some(), "an insertion for two words");
+        assert!(
+            find_pieces(&hay, &q).is_some(),
+            "an insertion for two words"
+        );
         let q = Quotation::read("the Soviet Union [the USSR] we appreciate");
         assert!(
             find_pieces(&hay, &q).is_none(),
             "an insertion cannot stand for a whole sentence"
+        );
+        let with_brackets =
+            tokens("It is [The Ministry of Foreign Affairs, Beijing] that reports.");
+        let q = Quotation::read("It is [the ministry] that reports");
+        assert!(
+            find_pieces(&with_brackets, &q).is_some(),
+            "brackets and commas of the source are not counted as words"
         );
     }
 

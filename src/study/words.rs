@@ -33,9 +33,8 @@ pub struct Tok {
 fn mark_key(c: char) -> char {
     match c {
         '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => '\'',
-        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => {
-            '"'
-        }
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+        | '\u{00BB}' => '"',
         '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => '-',
         c => c,
     }
@@ -124,6 +123,9 @@ pub enum Gap {
 pub struct Piece {
     pub gap: Gap,
     pub toks: Vec<Tok>,
+    /// After an insertion: the bracket as written (`[`, its words, `]`), which may also stand in
+    /// the source as it is (transcripts bracket their own editorial words).
+    pub bracket: Vec<Tok>,
 }
 
 /// A quotation as read for checking.
@@ -208,27 +210,30 @@ fn pieces(text: &str, toks: &[Tok]) -> (Vec<Piece>, Vec<String>) {
     let mut out = vec![Piece {
         gap: Gap::Start,
         toks: Vec::new(),
+        bracket: Vec::new(),
     }];
     let mut insertions = Vec::new();
     let mut i = 0;
-    let cut = |out: &mut Vec<Piece>, gap: Gap| {
+    let cut = |out: &mut Vec<Piece>, gap: Gap, bracket: &[Tok]| {
         if out.last().is_some_and(|p| p.toks.is_empty()) {
             let last = out.last_mut().expect("checked");
             // Two marks in a row: an omission wins over an insertion.
             if last.gap != Gap::Start && (gap == Gap::Omission || last.gap == Gap::Insertion) {
                 last.gap = gap;
+                last.bracket.clear();
             }
             return;
         }
         out.push(Piece {
             gap,
             toks: Vec::new(),
+            bracket: bracket.to_vec(),
         });
     };
     while i < toks.len() {
         let t = &toks[i];
         if t.key == ELLIPSIS {
-            cut(&mut out, Gap::Omission);
+            cut(&mut out, Gap::Omission, &[]);
             i += 1;
             continue;
         }
@@ -243,11 +248,9 @@ fn pieces(text: &str, toks: &[Tok]) -> (Vec<Piece>, Vec<String>) {
         };
         let inner = &toks[i + 1..close];
         let glued_left = !t.spaced && i > 0 && toks[i - 1].word;
-        let glued_right = toks
-            .get(close + 1)
-            .is_some_and(|n| !n.spaced && n.word);
+        let glued_right = toks.get(close + 1).is_some_and(|n| !n.spaced && n.word);
         if inner.len() == 1 && inner[0].key == ELLIPSIS {
-            cut(&mut out, Gap::Omission);
+            cut(&mut out, Gap::Omission, &[]);
         } else if (glued_left || glued_right) && inner.iter().all(|x| x.word) {
             // `[T]he`, `ask[ed]`: one word, compared without its brackets.
             let piece = &mut out.last_mut().expect("one piece").toks;
@@ -277,7 +280,7 @@ fn pieces(text: &str, toks: &[Tok]) -> (Vec<Piece>, Vec<String>) {
             continue;
         } else {
             insertions.push(text[t.from..toks[close].to].to_string());
-            cut(&mut out, Gap::Insertion);
+            cut(&mut out, Gap::Insertion, &toks[i..=close]);
         }
         i = close + 1;
     }
@@ -317,11 +320,18 @@ mod tests {
         assert_eq!(q.pieces.len(), 3);
         assert_eq!(keys(&q.pieces[0].toks), ["the", "soviet", "union"]);
         assert_eq!(q.pieces[1].gap, Gap::Omission);
-        assert_eq!(keys(&q.pieces[1].toks), ["is", "obligated", "to", "repatriate"]);
+        assert_eq!(
+            keys(&q.pieces[1].toks),
+            ["is", "obligated", "to", "repatriate"]
+        );
         assert_eq!(q.pieces[2].gap, Gap::Insertion);
         assert_eq!(keys(&q.pieces[2].toks), ["any", "chinese", "residents"]);
         assert_eq!(q.insertions, ["[them]"]);
-        assert_eq!(q.text.chars().last(), Some('s'), "the closing full stop is dropped");
+        assert_eq!(
+            q.text.chars().last(),
+            Some('s'),
+            "the closing full stop is dropped"
+        );
 
         let plain = Quotation::read("we appreciate such efforts");
         assert!(!plain.marked);

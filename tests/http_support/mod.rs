@@ -213,7 +213,10 @@ impl Call {
             .unwrap_or_else(|| panic!("not multipart: {:?}", self.content_type));
         let delimiter = format!("--{boundary}");
         let closing = format!("--{boundary}--\r\n");
-        assert!(self.raw.ends_with(closing.as_bytes()), "no closing delimiter");
+        assert!(
+            self.raw.ends_with(closing.as_bytes()),
+            "no closing delimiter"
+        );
         let find = |hay: &[u8], needle: &[u8], from: usize| {
             hay[from..]
                 .windows(needle.len())
@@ -232,8 +235,8 @@ impl Call {
             at += 2;
             let head_end = find(&self.raw, b"\r\n\r\n", at).expect("part headers");
             let head = String::from_utf8(self.raw[at..head_end].to_vec()).unwrap();
-            let next = find(&self.raw, format!("\r\n{delimiter}").as_bytes(), head_end)
-                .expect("part end");
+            let next =
+                find(&self.raw, format!("\r\n{delimiter}").as_bytes(), head_end).expect("part end");
             let body = self.raw[head_end + 4..next].to_vec();
             let mut part = Part {
                 name: String::new(),
