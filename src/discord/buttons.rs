@@ -80,11 +80,11 @@ pub fn press(
         } => {
             only_owner(user, owner, "contexts")?;
             let e = message.embeds.first().ok_or_else(|| stale("contexts"))?;
-            let q = super::study::TermQuery::read_back(e.description.as_deref());
+            let q = super::contexts::TermQuery::read_back(e.description.as_deref());
             if q.check() != check {
                 return Err(stale("contexts"));
             }
-            let mut r = super::study::contexts_page(ctx, q, owner, offset, None)?;
+            let mut r = super::contexts::contexts_page(ctx, q, owner, offset, None)?;
             r.update = true;
             Ok(r)
         }

@@ -212,7 +212,7 @@ pub const COMMANDS: &[CommandSpec] = &[
             SPEAKER,
             DOCUMENT,
         ],
-        run: super::study::contexts,
+        run: super::contexts::contexts,
     },
     CommandSpec {
         name: "trend",

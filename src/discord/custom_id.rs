@@ -13,7 +13,7 @@
 //! - `cx:<ref>/<n>` — context around passage n; `ro:<ref>/<n>` — open a private reader at
 //!   passage n; `rd:<ref>/<n>` — turn the reader's page to passage n.
 //! - `kp:<owner>:<offset>:<check>` — page of a `/contexts` list; the term and options are read
-//!   back from the message's `Term:`/`Speaker:`/`Document:` lines ([`super::study`]), checked
+//!   back from the message's `Term:`/`Speaker:`/`Document:` lines ([`super::contexts`]), checked
 //!   against `<check>` as for `/ask`.
 
 use super::limits::CUSTOM_ID;

@@ -28,6 +28,7 @@ pub mod buttons;
 pub mod cards;
 pub mod cli;
 pub mod commands;
+pub mod contexts;
 pub mod custom_id;
 pub mod dispatch;
 pub mod error;

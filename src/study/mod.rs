@@ -13,6 +13,7 @@
 //! (documents, speakers), loading a passage, and the order of documents by date.
 
 pub mod chart;
+mod closest;
 pub mod contexts;
 mod count;
 pub mod examples;
