@@ -7,6 +7,8 @@
 //! it and trimmed to what matched; the most similar stretch stands for the passage. Close enough
 //! ([`ALTERED_FROM`]), the quotation was altered and the diff becomes [`Change`]s.
 
+use std::time::{Duration, Instant};
+
 use similar::{capture_diff_slices_deadline, Algorithm, DiffOp};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query};
@@ -30,6 +32,9 @@ const CHUNK_WORDS: usize = 4;
 const MAX_CHUNKS: usize = 12;
 /// Closest passages listed.
 const CLOSEST: usize = 3;
+/// Time allowed for aligning the candidates (a 60-word quotation takes a few milliseconds; this
+/// bounds a quotation of thousands of words against long passages).
+const ALIGN_TIME: Duration = Duration::from_millis(300);
 
 /// Not found as written: the closest passages, and the changes when the closest is close.
 pub(super) fn closest(
@@ -49,15 +54,19 @@ pub(super) fn closest(
         .iter()
         .map(|(toks, _)| toks.iter().map(|t| t.key.as_str()).collect())
         .collect();
+    // Candidates come best first: past the time allowed, the rest are left out (and the diffs
+    // still running are cut short by `similar`).
+    let deadline = Instant::now() + ALIGN_TIME;
     let mut aligned: Vec<(Alignment, usize, Loaded)> =
         closest_candidates(snap, searcher, q, narrow)
             .into_iter()
+            .take_while(|_| Instant::now() < deadline)
             .filter_map(|p| {
                 let toks = super::words::tokens(&p.text);
                 let (a, form) = keys
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, k)| Some((align(k, &toks)?, i)))
+                    .filter_map(|(i, k)| Some((align(k, &toks, deadline)?, i)))
                     .max_by(|a, b| a.0.similarity.total_cmp(&b.0.similarity))?;
                 Some((a, form, p))
             })
@@ -229,9 +238,9 @@ struct Alignment {
 /// Aligns the quotation's keys with the passage: each of the (up to three) stretches of the
 /// passage densest in the quotation's words is diffed with it, trimmed to what matched and
 /// diffed again; the most similar wins.
-fn align(q: &[&str], passage: &[Tok]) -> Option<Alignment> {
+fn align(q: &[&str], passage: &[Tok], deadline: Instant) -> Option<Alignment> {
     let keys: Vec<&str> = passage.iter().map(|t| t.key.as_str()).collect();
-    let deadline = Some(std::time::Instant::now() + std::time::Duration::from_millis(20));
+    let deadline = Some(deadline);
     dense_windows(q, passage, 3)
         .into_iter()
         .filter_map(|(lo, hi)| {
@@ -397,7 +406,7 @@ mod tests {
         let q = Quotation::read(qtext);
         let (qtoks, gaps) = q.joined();
         let qkeys: Vec<&str> = qtoks.iter().map(|t| t.key.as_str()).collect();
-        let a = align(&qkeys, &ptoks).unwrap();
+        let a = align(&qkeys, &ptoks, Instant::now() + ALIGN_TIME).unwrap();
         assert_eq!(
             &ptext[a.text_from..a.text_to],
             "the Soviet Union is obligated to repatriate any Chinese residents who enter"
