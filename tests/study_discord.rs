@@ -68,6 +68,11 @@ fn verify_replies() {
             )]
         ))
     );
+    let private = run(&command(
+        "verify",
+        &[("quote", json!("border")), ("private", json!(true))],
+    ));
+    assert!(is_ephemeral(&private));
     insta::assert_json_snapshot!(
         "verify_no_words",
         run(&command("verify", &[("quote", json!("?! …"))]))

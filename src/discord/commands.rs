@@ -197,6 +197,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 ),
                 Complete::Speaker,
             ),
+            opt("private", "Only you see the answer", Kind::Boolean),
         ],
         run: super::study::verify,
     },

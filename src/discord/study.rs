@@ -57,7 +57,11 @@ pub fn verify(ctx: &DispatchContext, inv: &Invocation) -> Result<Reply, BotError
     let scope = scope(ctx, inv);
     let v = study::verify(&ctx.engine.snapshot(), &req, scope.as_ref());
     let n = usize::from(v.doc_id.is_some());
-    Ok(Reply::new(render_verification(&v, ctx.archive())).counted_as(n))
+    let mut m = render_verification(&v, ctx.archive());
+    if inv.flag("private") {
+        m = m.ephemeral();
+    }
+    Ok(Reply::new(m).counted_as(n))
 }
 
 /// The verdict as an embed: the quotation, the verdict and whose the passage is, the source
