@@ -249,7 +249,7 @@ pub fn help(ctx: &DispatchContext, _inv: &Invocation) -> Result<Reply, BotError>
         ctx.archive().as_deref(),
         &list,
     );
-    let study = crate::study::examples::examples(&ctx.engine.snapshot());
+    let study = crate::study::examples::examples(&ctx.engine.snapshot(), None);
     if let (Some(f), Some(e)) = (super::study::help_field(&study), m.embeds.first_mut()) {
         e.fields.push(f);
     }

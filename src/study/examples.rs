@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
+use super::Scope;
 use crate::search::excerpt::sentences;
 use crate::search::Snapshot;
 
@@ -24,19 +25,25 @@ pub struct Examples {
     pub cite: Option<String>,
 }
 
-/// Examples for the corpus in service.
-pub fn examples(snap: &Snapshot) -> Examples {
-    let docs = snap.suggest_documents("", DOCUMENTS_READ);
+/// Examples for the corpus in service, from the documents `scope` allows.
+pub fn examples(snap: &Snapshot, scope: Scope) -> Examples {
+    let docs: Vec<String> = snap
+        .suggest_documents("", usize::MAX)
+        .into_iter()
+        .map(|d| d.doc_id)
+        .filter(|id| scope.is_none_or(|s| s.contains(id)))
+        .take(DOCUMENTS_READ)
+        .collect();
     Examples {
-        verify: sentence(snap),
-        words: frequent_words(snap, docs.iter().map(|d| d.doc_id.as_str()), 2),
-        cite: docs.first().map(|d| d.doc_id.clone()),
+        verify: sentence(snap, &docs, scope),
+        words: frequent_words(snap, docs.iter().map(String::as_str), 2),
+        cite: docs.first().cloned(),
     }
 }
 
 /// A plain sentence (8 to 18 words, no brackets or quotation marks) said by the speaker with
-/// the most turns, or of any paragraph when no one speaks.
-fn sentence(snap: &Snapshot) -> Option<(String, Option<String>)> {
+/// the most turns, or of any paragraph of `docs` when no one speaks.
+fn sentence(snap: &Snapshot, docs: &[String], scope: Scope) -> Option<(String, Option<String>)> {
     let speakers = snap.speakers(None).unwrap_or_default();
     let plain = |s: &str| {
         let words = s.split_whitespace().count();
@@ -56,18 +63,20 @@ fn sentence(snap: &Snapshot) -> Option<(String, Option<String>)> {
             .find(|s| plain(s))
     };
     for s in speakers.iter().take(3) {
-        let mut docs = s.documents.clone();
-        docs.sort_by_key(|d| std::cmp::Reverse(d.1));
-        for (doc, _) in docs.iter().take(2) {
+        let mut theirs: Vec<(String, u32)> = s
+            .documents
+            .iter()
+            .filter(|d| scope.is_none_or(|sc| sc.contains(&d.0)))
+            .cloned()
+            .collect();
+        theirs.sort_by_key(|d| std::cmp::Reverse(d.1));
+        for (doc, _) in theirs.iter().take(2) {
             if let Some(q) = from(doc, Some(&s.name)) {
                 return Some((q, Some(s.name.clone())));
             }
         }
     }
-    snap.suggest_documents("", DOCUMENTS_READ)
-        .iter()
-        .find_map(|d| from(&d.doc_id, None))
-        .map(|q| (q, None))
+    docs.iter().find_map(|d| from(d, None)).map(|q| (q, None))
 }
 
 /// The `n` lower-case words of seven letters or more used most in these documents, those used
