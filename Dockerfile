@@ -10,6 +10,8 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY config ./config
+# The chart font, compiled into the binary.
+COPY assets ./assets
 RUN cargo build --release --locked --bin archivist
 
 FROM debian:bookworm-slim

@@ -91,14 +91,22 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Print a document's citation: as the archive gives it, and in Chicago, MLA and APA style.
+    /// Print a document's citation: as the archive gives it, and in Chicago, MLA and APA style;
+    /// or a file for a reference manager (`--style ris|bibtex`, for Zotero, EndNote).
     Cite {
         /// Document id.
         id: String,
-        /// One style only: document, chicago, mla or apa.
-        #[arg(long, value_parser = ["document", "chicago", "mla", "apa"])]
+        /// One style only: document, chicago, mla or apa; or ris or bibtex.
+        #[arg(long, value_parser = ["document", "chicago", "mla", "apa", "ris", "bibtex"])]
         style: Option<String>,
     },
+    /// Is this quotation in the sources, word for word? Verbatim, with omissions, altered (the
+    /// changes word by word) or not found (the closest passages).
+    Verify(crate::study_cli::VerifyArgs),
+    /// Every use of a word or phrase in context (keyword-in-context lines), in date order.
+    Contexts(crate::study_cli::ContextsArgs),
+    /// Uses of up to three words or phrases per 10,000 words, per document or month.
+    Trend(crate::study_cli::TrendArgs),
     /// Run the Discord bot over the gateway (token from DISCORD_TOKEN) until SIGINT/SIGTERM.
     Serve,
     /// Answer interactions over HTTP (Discord's interactions endpoint URL; public key from
@@ -127,7 +135,11 @@ pub enum Command {
         json: bool,
     },
     /// Answer one Discord interaction: its JSON on stdin, the response JSON on stdout (offline).
-    Interact,
+    Interact {
+        /// Write the response's attachments (charts, CSV, reference files) into this directory.
+        #[arg(long, value_name = "DIR")]
+        files: Option<PathBuf>,
+    },
     /// Measure answer quality on a question file (JSON lines, see shared/eval/README.md).
     Eval {
         file: PathBuf,
@@ -273,6 +285,10 @@ pub fn run(cli: Cli) -> Result<i32> {
                 Ok(card) => card,
                 Err(nf) => return Ok(not_found(&nf)),
             };
+            if let Some(export) = style.as_deref().and_then(crate::cite::Export::parse) {
+                print!("{}", export.render(&card));
+                return Ok(0);
+            }
             let styles: Vec<crate::cite::Style> = match style.as_deref() {
                 Some(k) => crate::cite::Style::parse(k).into_iter().collect(),
                 None => crate::cite::Style::ALL.to_vec(),
@@ -295,7 +311,12 @@ pub fn run(cli: Cli) -> Result<i32> {
             application_id,
         } => crate::discord::cli::register(&s, guild, application_id),
         Command::Commands { json } => crate::discord::cli::commands(json),
-        Command::Interact => crate::discord::cli::interact(&s, open_engine(&s)?),
+        Command::Interact { files } => {
+            crate::discord::cli::interact(&s, open_engine(&s)?, files.as_deref())
+        }
+        Command::Verify(args) => crate::study_cli::verify(&open_engine(&s)?, &args, style),
+        Command::Contexts(args) => crate::study_cli::contexts(&open_engine(&s)?, &args, style),
+        Command::Trend(args) => crate::study_cli::trend(&open_engine(&s)?, &args, style),
         Command::Index => {
             let (_, r) = Engine::rebuild(EngineOptions::from_settings(&s), &progress())?;
             println!(
@@ -376,7 +397,7 @@ pub fn run(cli: Cli) -> Result<i32> {
     }
 }
 
-fn not_found(nf: &NotFound) -> i32 {
+pub(crate) fn not_found(nf: &NotFound) -> i32 {
     eprintln!("No document {:?} in the corpus.", nf.what);
     if !nf.suggestions.is_empty() {
         eprintln!("Did you mean:");

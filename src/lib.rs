@@ -10,9 +10,11 @@ pub mod lexicon;
 pub mod par;
 pub mod search;
 pub mod settings;
+pub mod study;
 
 pub use answer::{Answer, DocCard, Quote};
 pub use search::{AskRequest, Engine, EngineOptions, NotFound};
 pub mod cli;
 pub mod eval;
+pub mod study_cli;
 pub mod terminal;

@@ -372,7 +372,10 @@ fn registration_json_is_the_table_and_within_limits() {
         .collect();
     assert_eq!(
         names,
-        ["ask", "doc", "search", "quote", "speakers", "cite", "help"]
+        [
+            "ask", "doc", "search", "quote", "speakers", "cite", "verify", "contexts", "trend",
+            "help"
+        ]
     );
     let ask = &json[0];
     assert_eq!(ask["options"][0]["name"], "question");

@@ -4,6 +4,8 @@
 //! search on the same tantivy index ([`rawtantivy`]) and SQLite FTS5 ([`fts5`], with the `bench`
 //! feature).
 //!
+//! The study tools (`verify`, `contexts`, `trend`) are timed on the same corpora ([`study`]).
+//!
 //! The orchestrator runs each measurement that needs a clean process in a child (`bench --worker
 //! build|serve`, the same binary), so peak RSS is the child's own and cold starts spawn the real
 //! binary. Children print one JSON line on stdout.
@@ -11,6 +13,7 @@
 #[cfg(feature = "bench")]
 pub mod fts5;
 pub mod rawtantivy;
+pub mod study;
 pub mod synth;
 
 use std::path::{Path, PathBuf};
@@ -56,7 +59,7 @@ pub struct BenchArgs {
     #[arg(long, hide = true)]
     pub dir: Option<PathBuf>,
     /// With `--worker ask`: write every answer as a JSON line here (to check that an engine
-    /// change keeps the results).
+    /// change keeps the results); with `--worker study`, every wrong verdict.
     #[arg(long, hide = true)]
     pub dump: Option<PathBuf>,
 }
@@ -129,6 +132,9 @@ pub struct SizeFigures {
     pub cold_max_ms: f64,
     pub fts5_build_s: Option<f64>,
     pub fts5_mb: Option<f64>,
+    /// The study tools (absent in results from before they were measured).
+    #[serde(default)]
+    pub study: Option<study::StudyFigures>,
 }
 
 /// `archivist bench`: runs the orchestrator, or a worker when `--worker` is given.
@@ -138,6 +144,7 @@ pub fn run(args: &BenchArgs, s: &Settings, config_dir: &Path) -> Result<i32> {
         Some("serve") => return worker_serve(args, s),
         Some("parse") => return worker_parse(args, s),
         Some("ask") => return worker_ask(args, s),
+        Some("study") => return worker_study(args, s),
         Some(w) => bail!("unknown bench worker {w:?}"),
         None => {}
     }
@@ -249,6 +256,9 @@ fn bench_size(
     eprintln!("[{size}] serving {} questions", gen.questions.len());
     let serve: ServeFigures = worker(config_dir, "serve", dir, false)?;
 
+    eprintln!("[{size}] the study tools: verify, contexts, trend");
+    let study: study::StudyFigures = worker(config_dir, "study", dir, false)?;
+
     eprintln!("[{size}] cold starts of `archivist ask`");
     let (cold_p50_ms, cold_max_ms) = cold_starts(args, config_dir, dir, &gen)?;
     Ok(SizeFigures {
@@ -263,6 +273,7 @@ fn bench_size(
         cold_max_ms,
         fts5_build_s,
         fts5_mb,
+        study: Some(study),
     })
 }
 
@@ -427,6 +438,29 @@ fn worker_ask(args: &BenchArgs, s: &Settings) -> Result<i32> {
         "{}",
         serde_json::json!({"results": n, "ask": lat, "slowest_us": slowest})
     );
+    Ok(0)
+}
+
+/// `verify`, `contexts` and `trend` on the corpus (see [`study`]); also runnable on its own on a
+/// corpus kept from an earlier run: `archivist bench --worker study --dir <out>/<size>`.
+fn worker_study(args: &BenchArgs, s: &Settings) -> Result<i32> {
+    let dir = args.dir.as_deref().context("--dir is required")?;
+    let gen = generated(dir)?;
+    let engine = Engine::open(options_for(dir, s))?;
+    let mut dump = match &args.dump {
+        Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p)?)),
+        None => None,
+    };
+    // With --dump: every wrong verdict as a JSON line, to see why.
+    let mut wrong = |kind: &str, v: &crate::study::Verification| {
+        if let Some(w) = dump.as_mut() {
+            use std::io::Write;
+            let line = serde_json::json!({"kind": kind, "verification": v});
+            let _ = writeln!(w, "{line}");
+        }
+    };
+    let f = study::measure(&engine, &gen, args.rounds, &mut wrong);
+    println!("{}", serde_json::to_string(&f)?);
     Ok(0)
 }
 
@@ -672,6 +706,53 @@ pub fn table(all: &[SizeFigures]) -> String {
         (
             "questions answered",
             Box::new(|f| format!("{}/{}", f.serve.answered, f.serve.questions)),
+        ),
+        (
+            "`verify` p50 (ms), 60-word quotations",
+            Box::new(move |f| opt(f.study.as_ref().map(|st| ms(st.verify.p50_us)))),
+        ),
+        (
+            "`verify` p99 (ms), 60-word quotations",
+            Box::new(move |f| opt(f.study.as_ref().map(|st| ms(st.verify.p99_us)))),
+        ),
+        (
+            "`verify` verdicts right",
+            Box::new(|f| {
+                opt(f.study.as_ref().map(|st| {
+                    let (r, n) = st
+                        .verdicts_right
+                        .values()
+                        .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+                    format!("{r}/{n}")
+                }))
+            }),
+        ),
+        (
+            "`contexts` p50 / p99 (ms)",
+            Box::new(move |f| {
+                opt(f
+                    .study
+                    .as_ref()
+                    .map(|st| format!("{} / {}", ms(st.contexts.p50_us), ms(st.contexts.p99_us))))
+            }),
+        ),
+        (
+            "`trend` p50 / p99 (ms)",
+            Box::new(move |f| {
+                opt(f
+                    .study
+                    .as_ref()
+                    .map(|st| format!("{} / {}", ms(st.trend.p50_us), ms(st.trend.p99_us))))
+            }),
+        ),
+        (
+            "first `trend`, word counts (ms)",
+            Box::new(move |f| {
+                opt(f
+                    .study
+                    .as_ref()
+                    .map(|st| format!("{:.0}", st.trend_first_ms)))
+            }),
         ),
         (
             "FTS5 build (s)",

@@ -73,6 +73,21 @@ pub fn press(
             let n = around.len();
             Ok(Reply::new(cards::context(&around, passage, &card)).counted_as(n))
         }
+        Action::ContextsPage {
+            owner,
+            offset,
+            check,
+        } => {
+            only_owner(user, owner, "contexts")?;
+            let e = message.embeds.first().ok_or_else(|| stale("contexts"))?;
+            let q = super::contexts::TermQuery::read_back(e.description.as_deref());
+            if q.check() != check {
+                return Err(stale("contexts"));
+            }
+            let mut r = super::contexts::contexts_page(ctx, q, owner, offset, None)?;
+            r.update = true;
+            Ok(r)
+        }
         Action::ReadOpen { doc, passage } | Action::ReadPage { doc, passage } => {
             let id = resolve(ctx, &doc)?;
             let card = ctx.engine.document(&id)?;

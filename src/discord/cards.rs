@@ -90,6 +90,7 @@ pub fn doc_card(card: &DocCard, archive: Option<&str>) -> Message {
             Some(a) => format!("Document {} · {a}", card.doc_id),
             None => format!("Document {}", card.doc_id),
         }),
+        ..Default::default()
     };
     let mut buttons = vec![Button::new(
         style::PRIMARY,
@@ -146,6 +147,7 @@ pub fn passage(p: &PassageView, card: &DocCard, turning: Turning) -> Message {
             ),
         ],
         footer: footer(format!("Document {} · passage {}", card.doc_id, p.passage)),
+        ..Default::default()
     };
     let to = |n: u32| {
         let doc = DocRef::of(&p.doc_id);

@@ -145,8 +145,9 @@ pub fn commands(json: bool) -> Result<i32> {
 }
 
 /// `archivist interact`: one interaction (JSON, as Discord sends it) on stdin, the response JSON
-/// on stdout. Exit code 2 when stdin is not an interaction.
-pub fn interact(s: &Settings, engine: Engine) -> Result<i32> {
+/// on stdout; with `files`, the response's attachments are written into that directory. Exit
+/// code 2 when stdin is not an interaction.
+pub fn interact(s: &Settings, engine: Engine, files: Option<&std::path::Path>) -> Result<i32> {
     let mut body = String::new();
     std::io::stdin()
         .read_to_string(&mut body)
@@ -154,6 +155,9 @@ pub fn interact(s: &Settings, engine: Engine) -> Result<i32> {
     let ctx = DispatchContext::new(Arc::new(engine), &s.discord);
     match dispatch_json(&ctx, &body) {
         Ok(r) => {
+            if let Some(dir) = files {
+                write_files(dir, r.files())?;
+            }
             println!("{}", serde_json::to_string_pretty(&r)?);
             Ok(0)
         }
@@ -162,4 +166,17 @@ pub fn interact(s: &Settings, engine: Engine) -> Result<i32> {
             Ok(2)
         }
     }
+}
+
+/// Writes attachments into `dir` (made if missing) under their names; says so on stderr.
+fn write_files(dir: &std::path::Path, files: &[super::response::File]) -> Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the directory {}", dir.display()))?;
+    for f in files {
+        let path = dir.join(&f.name);
+        std::fs::write(&path, &f.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote {} ({} bytes)", path.display(), f.bytes.len());
+    }
+    Ok(())
 }

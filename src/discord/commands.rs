@@ -168,11 +168,72 @@ pub const COMMANDS: &[CommandSpec] = &[
                     ("Chicago", "chicago"),
                     ("MLA", "mla"),
                     ("APA", "apa"),
+                    ("RIS file (Zotero, EndNote)", "ris"),
+                    ("BibTeX file", "bibtex"),
                 ],
-                ..opt("style", "Citation style (all by default)", Kind::String)
+                ..opt(
+                    "style",
+                    "Citation style (all by default), or a file for a reference manager",
+                    Kind::String,
+                )
             },
         ],
         run: handlers::cite,
+    },
+    CommandSpec {
+        name: "verify",
+        description: "Is a quotation really in the sources, word for word?",
+        options: &[
+            required(opt(
+                "quote",
+                "The quotation as in your essay (mark cuts with ... and additions with [ ])",
+                Kind::String,
+            )),
+            completing(
+                opt(
+                    "speaker",
+                    "Who you say said it (start typing a name)",
+                    Kind::String,
+                ),
+                Complete::Speaker,
+            ),
+            opt("private", "Only you see the answer", Kind::Boolean),
+        ],
+        run: super::study::verify,
+    },
+    CommandSpec {
+        name: "contexts",
+        description: "Every use of a word or phrase, in context, in date order",
+        options: &[
+            required(opt(
+                "term",
+                "A word or phrase (repatriate also finds repatriation, repatriated)",
+                Kind::String,
+            )),
+            SPEAKER,
+            DOCUMENT,
+        ],
+        run: super::contexts::contexts,
+    },
+    CommandSpec {
+        name: "trend",
+        description: "Chart how often words are used, per 10,000 words, over time",
+        options: &[
+            required(opt(
+                "terms",
+                "Up to three words or phrases, separated by commas",
+                Kind::String,
+            )),
+            OptionSpec {
+                choices: &[("Each document", "document"), ("Each month", "month")],
+                ..opt(
+                    "per",
+                    "One point per document (default) or per month",
+                    Kind::String,
+                )
+            },
+        ],
+        run: super::study::trend,
     },
     CommandSpec {
         name: "help",

@@ -12,6 +12,9 @@
 //!   asked to run the command again instead of getting the wrong page.
 //! - `cx:<ref>/<n>` — context around passage n; `ro:<ref>/<n>` — open a private reader at
 //!   passage n; `rd:<ref>/<n>` — turn the reader's page to passage n.
+//! - `kp:<owner>:<offset>:<check>` — page of a `/contexts` list; the term and options are read
+//!   back from the message's `Term:`/`Speaker:`/`Document:` lines ([`super::contexts`]), checked
+//!   against `<check>` as for `/ask`.
 
 use super::limits::CUSTOM_ID;
 
@@ -90,6 +93,11 @@ pub enum Action {
         doc: DocRef,
         passage: u32,
     },
+    ContextsPage {
+        owner: u64,
+        offset: usize,
+        check: u32,
+    },
 }
 
 impl Action {
@@ -109,6 +117,11 @@ impl Action {
             Action::Context { doc, passage } => format!("cx:{}/{passage}", doc.encode()),
             Action::ReadOpen { doc, passage } => format!("ro:{}/{passage}", doc.encode()),
             Action::ReadPage { doc, passage } => format!("rd:{}/{passage}", doc.encode()),
+            Action::ContextsPage {
+                owner,
+                offset,
+                check,
+            } => format!("kp:{owner}:{offset}:{check:08x}"),
         };
         debug_assert!(s.len() <= CUSTOM_ID, "{s}");
         s
@@ -149,6 +162,11 @@ impl Action {
                 let (doc, passage) = doc_n(r)?;
                 Action::ReadPage { doc, passage }
             }
+            ("kp", [o, off, c]) => Action::ContextsPage {
+                owner: o.parse().ok()?,
+                offset: off.parse().ok()?,
+                check: hex(c)?,
+            },
             _ => return None,
         })
     }
@@ -197,6 +215,11 @@ mod tests {
             Action::ReadPage {
                 doc: DocRef::of("a b:c/d"),
                 passage: u32::MAX,
+            },
+            Action::ContextsPage {
+                owner: u64::MAX,
+                offset: 99_999,
+                check: 1,
             },
         ];
         for a in actions {

@@ -21,7 +21,7 @@ use super::commands;
 use super::custom_id::Action;
 use super::error::{BotError, APOLOGY};
 use super::handlers::{self, Invocation, Reply};
-use super::limits::{shrink_to_fit, violations};
+use super::limits::{file_violations, shrink_to_fit, violations};
 use super::ratelimit::RateLimiter;
 use super::response::{kind, Message, Response};
 
@@ -241,7 +241,10 @@ fn autocomplete(ctx: &DispatchContext, ci: &CommandInteraction) -> (Response, Ou
 /// Never lets a response Discord would refuse leave: a violation is logged and replaced by the
 /// apology (or no choices, for autocomplete).
 fn checked(response: Response, interaction_id: &str, what: &str) -> Response {
-    let problems = violations(&response.to_json());
+    let mut problems = violations(&response.to_json());
+    if let Some(m) = response.message_data() {
+        problems.extend(file_violations(m));
+    }
     if problems.is_empty() {
         return response;
     }
@@ -276,9 +279,12 @@ pub fn deferral(interaction: &Interaction) -> Option<Response> {
             Some(Response::deferred(private))
         }
         Interaction::Component(ci) => match Action::decode(&ci.data.custom_id) {
-            Some(Action::AskPage { .. } | Action::SearchPage { .. } | Action::ReadPage { .. }) => {
-                Some(Response::deferred_update())
-            }
+            Some(
+                Action::AskPage { .. }
+                | Action::SearchPage { .. }
+                | Action::ReadPage { .. }
+                | Action::ContextsPage { .. },
+            ) => Some(Response::deferred_update()),
             _ => Some(Response::deferred(true)),
         },
         _ => None,

@@ -5,7 +5,10 @@
 //! The dispatcher runs on a blocking thread ([`deliver`]). If it has not answered within
 //! [`DEFER_AFTER`], the interaction is deferred ("thinking…") and the answer is delivered by
 //! editing the deferred response (Discord allows 3 s for the first response, 15 minutes for the
-//! edit). [`Outbox`] is the seam: Discord's HTTP API here, a recorder in the tests.
+//! edit). [`Outbox`] is the seam: Discord's HTTP API here, a recorder in the tests. A response
+//! with files goes out as a multipart body ([`super::upload`]); an outbox whose first response
+//! cannot carry files (the HTTP endpoint's, which is an HTTP response body) defers first and
+//! sends them with the edit.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,6 +24,7 @@ use super::commands::registration_json;
 use super::dispatch::{after_deferral, deferral, dispatch, Delivery, DispatchContext};
 use super::limits::command_violations;
 use super::response::{Message, Response};
+use super::upload::{self, Target};
 
 /// How long an answer may take before the interaction is deferred.
 pub const DEFER_AFTER: Duration = Duration::from_millis(1500);
@@ -61,6 +65,11 @@ pub trait Outbox: Sync {
     async fn follow_up(&self, m: &Message) -> Result<()>;
     /// Removes the deferred response: `DELETE /webhooks/{app}/{token}/messages/@original`.
     async fn delete_original(&self) -> Result<()>;
+    /// Whether the first response may carry files (else a response with files is deferred and
+    /// its files go with the edit).
+    fn files_in_first_response(&self) -> bool {
+        true
+    }
 }
 
 /// Discord's REST API as the [`Outbox`] of one interaction (also used by the HTTP endpoint for
@@ -85,15 +94,54 @@ impl RestOutbox {
     }
 }
 
+impl RestOutbox {
+    /// The application the webhook routes are under (set from the interaction in [`Self::new`]).
+    fn application(&self) -> Result<serenity::all::ApplicationId> {
+        self.http
+            .application_id()
+            .context("no application id for the interaction webhook")
+    }
+
+    /// Sends a message with files to `target` as a multipart body.
+    async fn upload(
+        &self,
+        target: Target<'_>,
+        payload: serde_json::Value,
+        m: &Message,
+    ) -> Result<()> {
+        upload::send(&self.http, target, &payload, &m.files).await
+    }
+}
+
 #[async_trait]
 impl Outbox for RestOutbox {
     async fn respond(&self, r: &Response) -> Result<()> {
+        if let Some(m) = r.message_data().filter(|m| !m.files.is_empty()) {
+            let target = Target::Callback {
+                interaction: self.id,
+                token: &self.token,
+            };
+            return self
+                .upload(target, r.to_json(), m)
+                .await
+                .context("create the interaction response with files");
+        }
         self.http
             .create_interaction_response(self.id, &self.token, r, vec![])
             .await
             .context("create the interaction response")
     }
     async fn edit_original(&self, m: &Message) -> Result<()> {
+        if !m.files.is_empty() {
+            let target = Target::EditOriginal {
+                application: self.application()?,
+                token: &self.token,
+            };
+            return self
+                .upload(target, serde_json::to_value(m)?, m)
+                .await
+                .context("edit the deferred response with files");
+        }
         self.http
             .edit_original_interaction_response(&self.token, m, vec![])
             .await
@@ -101,6 +149,16 @@ impl Outbox for RestOutbox {
             .context("edit the deferred response")
     }
     async fn follow_up(&self, m: &Message) -> Result<()> {
+        if !m.files.is_empty() {
+            let target = Target::FollowUp {
+                application: self.application()?,
+                token: &self.token,
+            };
+            return self
+                .upload(target, serde_json::to_value(m)?, m)
+                .await
+                .context("send a follow-up message with files");
+        }
         self.http
             .create_followup_message(&self.token, m, vec![])
             .await
@@ -130,7 +188,8 @@ async fn respond(
 }
 
 /// Runs `job` on a blocking thread; sends its response at once if it is ready within `after`,
-/// otherwise sends `defer` first and then the response as an edit or a follow-up.
+/// otherwise sends `defer` first and then the response as an edit or a follow-up. A response
+/// with files the outbox cannot send first is deferred too.
 pub async fn deliver(
     out: &impl Outbox,
     defer: Option<Response>,
@@ -138,6 +197,7 @@ pub async fn deliver(
     job: impl FnOnce() -> Response + Send + 'static,
 ) -> Result<()> {
     let mut job = tokio::task::spawn_blocking(job);
+    let fallback = defer.clone();
     let early = match defer {
         // No time allowed: always defer (a timeout of zero would still take an answer that
         // happens to be ready, which makes the choice a race).
@@ -147,22 +207,33 @@ pub async fn deliver(
     };
     match early {
         Ok(response) => {
-            out.respond(&response.context("the dispatcher failed")?)
-                .await
+            let response = response.context("the dispatcher failed")?;
+            match fallback {
+                Some(d) if !response.files().is_empty() && !out.files_in_first_response() => {
+                    out.respond(&d).await?;
+                    deliver_after(out, &d, response).await
+                }
+                _ => out.respond(&response).await,
+            }
         }
         Err(deferred) => {
             out.respond(&deferred).await?;
             let response = job.await.context("the dispatcher failed")?;
-            match after_deferral(&deferred, response) {
-                Delivery::EditOriginal(m) => out.edit_original(&m).await,
-                Delivery::Followup(m) => out.follow_up(&m).await,
-                Delivery::Replace(m) => {
-                    out.delete_original().await?;
-                    out.follow_up(&m).await
-                }
-                Delivery::Nothing => Ok(()),
-            }
+            deliver_after(out, &deferred, response).await
         }
+    }
+}
+
+/// Delivers `response` after `deferred` was sent.
+async fn deliver_after(out: &impl Outbox, deferred: &Response, response: Response) -> Result<()> {
+    match after_deferral(deferred, response) {
+        Delivery::EditOriginal(m) => out.edit_original(&m).await,
+        Delivery::Followup(m) => out.follow_up(&m).await,
+        Delivery::Replace(m) => {
+            out.delete_original().await?;
+            out.follow_up(&m).await
+        }
+        Delivery::Nothing => Ok(()),
     }
 }
 

@@ -217,11 +217,19 @@ pub fn speakers(ctx: &DispatchContext, inv: &Invocation) -> Result<Reply, BotErr
 
 pub fn cite(ctx: &DispatchContext, inv: &Invocation) -> Result<Reply, BotError> {
     let card = document(ctx, &inv.required("document")?)?;
+    if let Some(export) = inv
+        .str("style")
+        .as_deref()
+        .and_then(crate::cite::Export::parse)
+    {
+        return Ok(Reply::new(super::study::cite_file(&card, export)).counted_as(1));
+    }
     let style = match inv.str("style").as_deref() {
         None | Some("all") => None,
         Some(s) => Some(Style::parse(s).ok_or_else(|| {
             BotError::user(format!(
-                "I don't know the citation style **{}**; pick document, chicago, mla or apa.",
+                "I don't know the citation style **{}**; pick document, chicago, mla, apa, ris \
+                 or bibtex.",
                 escape_fit(s, 50)
             ))
         })?),
@@ -235,12 +243,17 @@ pub fn help(ctx: &DispatchContext, _inv: &Invocation) -> Result<Reply, BotError>
         .map(|c| (c.name, c.description))
         .collect();
     let examples = ctx.engine.example_questions(3);
-    Ok(Reply::new(cards::help(
+    let mut m = cards::help(
         &ctx.engine.stats(),
         &examples,
         ctx.archive().as_deref(),
         &list,
-    )))
+    );
+    let study = crate::study::examples::examples(&ctx.engine.snapshot(), None);
+    if let (Some(f), Some(e)) = (super::study::help_field(&study), m.embeds.first_mut()) {
+        e.fields.push(f);
+    }
+    Ok(Reply::new(m))
 }
 
 /// Choices for the option being typed (`focused`), as the command table says to complete it.

@@ -10,6 +10,8 @@
 //! ([`super::dispatch::dispatch`]) through [`super::gateway::deliver`]: the answer is the HTTP
 //! response body when it is ready within [`DEFER_AFTER`]; otherwise the body is the deferral and
 //! the answer follows over Discord's REST API (edit or follow-up, with the interaction token).
+//! An answer with files (a chart, a reference file) is always deferred that way: the HTTP
+//! response body cannot carry files, the webhook edit takes them as `multipart/form-data`.
 //!
 //! `GET /healthz` answers 200 with the corpus in service (documents, passages, speakers, index
 //! age). One log line per HTTP request (method, path, status, latency); the dispatcher adds its
@@ -261,6 +263,11 @@ impl Outbox for EndpointOutbox {
     }
     async fn delete_original(&self) -> Result<()> {
         self.rest.delete_original().await
+    }
+    /// The first response is the HTTP response body, which is JSON: files go with the edit that
+    /// follows a deferral, as a multipart body over REST.
+    fn files_in_first_response(&self) -> bool {
+        false
     }
 }
 

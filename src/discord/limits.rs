@@ -28,6 +28,12 @@ pub const CHOICE: usize = 100;
 pub const DESCRIPTION_COMMAND: usize = 100;
 pub const NAME_COMMAND: usize = 32;
 pub const OPTIONS: usize = 25;
+/// Files on one message, and their bytes together (the upload limit Discord gives bots by
+/// default, as interactions carry it in `attachment_size_limit`).
+pub const FILES: usize = 10;
+pub const FILES_BYTES: usize = 10 * 1024 * 1024;
+pub const FILE_NAME: usize = 100;
+pub const FILE_DESCRIPTION: usize = 1024;
 
 fn str_len(v: &Value, key: &str) -> usize {
     v.get(key).and_then(Value::as_str).map_or(0, len)
@@ -120,6 +126,7 @@ pub fn message(d: &Value, out: &mut Vec<String>) {
         }
     }
     check(out, "all embeds together", total, EMBEDS_TOTAL);
+    attachments(d, embeds, out);
     let rows = d.get("components").and_then(Value::as_array);
     let rows = rows.map(Vec::as_slice).unwrap_or_default();
     check(out, "rows", rows.len(), ROWS);
@@ -149,6 +156,65 @@ pub fn message(d: &Value, out: &mut Vec<String>) {
             }
         }
     }
+}
+
+/// The `attachments` of a message payload: at most ten, each named, with a short description,
+/// and every `attachment://` picture of its embeds one of them.
+fn attachments(d: &Value, embeds: &[Value], out: &mut Vec<String>) {
+    let list = d.get("attachments").and_then(Value::as_array);
+    let list = list.map(Vec::as_slice).unwrap_or_default();
+    check(out, "attachments", list.len(), FILES);
+    let mut names = Vec::new();
+    for (i, a) in list.iter().enumerate() {
+        let name = a.get("filename").and_then(Value::as_str).unwrap_or("");
+        if name.is_empty() {
+            out.push(format!("attachment {i} has no filename"));
+        }
+        check(
+            out,
+            &format!("attachment {i} filename"),
+            len(name),
+            FILE_NAME,
+        );
+        let desc = str_len(a, "description");
+        check(
+            out,
+            &format!("attachment {i} description"),
+            desc,
+            FILE_DESCRIPTION,
+        );
+        if a.get("id").and_then(Value::as_u64) != Some(i as u64) {
+            out.push(format!("attachment {i} does not have id {i}"));
+        }
+        names.push(name);
+    }
+    for (i, e) in embeds.iter().enumerate() {
+        let url = e
+            .pointer("/image/url")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if let Some(file) = url.strip_prefix("attachment://") {
+            if !names.contains(&file) {
+                out.push(format!("embed {i} shows {url}, which is not attached"));
+            }
+        } else {
+            check(out, &format!("embed {i} image url"), len(url), URL);
+        }
+    }
+}
+
+/// Every limit the files of a message break (their bytes are not in its JSON).
+pub fn file_violations(m: &super::response::Message) -> Vec<String> {
+    let mut out = Vec::new();
+    check(&mut out, "files", m.files.len(), FILES);
+    let bytes: usize = m.files.iter().map(|f| f.bytes.len()).sum();
+    check(&mut out, "bytes of the files together", bytes, FILES_BYTES);
+    for f in &m.files {
+        if f.bytes.is_empty() {
+            out.push(format!("file {} is empty", f.name));
+        }
+    }
+    out
 }
 
 /// Every limit the command registration JSON (an array of commands) breaks.

@@ -28,6 +28,7 @@ pub mod buttons;
 pub mod cards;
 pub mod cli;
 pub mod commands;
+pub mod contexts;
 pub mod custom_id;
 pub mod dispatch;
 pub mod error;
@@ -39,7 +40,9 @@ pub mod paging;
 pub mod ratelimit;
 pub mod render;
 pub mod response;
+pub mod study;
 pub mod text;
+pub mod upload;
 
 pub use dispatch::{dispatch, dispatch_json, DispatchContext};
 pub use response::Response;

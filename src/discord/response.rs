@@ -5,6 +5,10 @@
 //! reply (is it ephemeral? how long is this field?) and so the same value can become the body of
 //! an "edit original response" after a deferral. Every message carries
 //! `allowed_mentions: {"parse": []}`: nothing the bot sends can ping anyone.
+//!
+//! A message may carry files ([`File`]: a chart, a CSV, a reference file). The JSON then lists
+//! them as `attachments` (`{id, filename, description}`) and the bytes travel beside it in a
+//! `multipart/form-data` body ([`super::upload`]), the only way Discord takes files.
 
 use serde::Serialize;
 
@@ -96,6 +100,11 @@ impl Response {
         }
     }
 
+    /// The files the response's message carries (none for other responses).
+    pub fn files(&self) -> &[File] {
+        self.message_data().map_or(&[], |m| m.files.as_slice())
+    }
+
     pub fn is_ephemeral(&self) -> bool {
         self.message_data()
             .is_some_and(|m| m.flags & EPHEMERAL != 0)
@@ -106,8 +115,8 @@ impl Response {
     }
 }
 
-/// A message: content, embeds, buttons. `embeds` and `components` are always sent, so an update
-/// clears what the old message had.
+/// A message: content, embeds, buttons, files. `embeds` and `components` are always sent, so an
+/// update clears what the old message had.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Message {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -117,6 +126,74 @@ pub struct Message {
     pub allowed_mentions: AllowedMentions,
     #[serde(skip_serializing_if = "is_zero")]
     pub flags: u64,
+    /// Files sent with the message; serialized as Discord's `attachments` (their bytes are not
+    /// in the JSON).
+    #[serde(
+        rename = "attachments",
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "attachments"
+    )]
+    pub files: Vec<File>,
+}
+
+/// A file sent with a message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct File {
+    /// The file name Discord shows (and `attachment://<name>` refers to): letters, digits, `-`,
+    /// `_` and `.` only.
+    pub name: String,
+    /// Alt text for screen readers.
+    pub description: Option<String>,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+impl File {
+    /// A file; the name is made safe (other characters become `_`).
+    pub fn new(name: &str, content_type: &str, bytes: Vec<u8>) -> File {
+        let safe: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .take(100)
+            .collect();
+        File {
+            name: if safe.is_empty() { "file".into() } else { safe },
+            description: None,
+            content_type: content_type.to_string(),
+            bytes,
+        }
+    }
+
+    pub fn described(mut self, alt: String) -> File {
+        self.description = Some(alt);
+        self
+    }
+
+    /// `attachment://<name>`: how an embed shows this file.
+    pub fn url(&self) -> String {
+        format!("attachment://{}", self.name)
+    }
+}
+
+/// `attachments: [{"id": 0, "filename": …, "description": …}, …]`, in the order of the files
+/// (the id is the index of the `files[n]` part that holds the bytes).
+fn attachments<S: serde::Serializer>(files: &[File], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = s.serialize_seq(Some(files.len()))?;
+    for (i, f) in files.iter().enumerate() {
+        let mut v = serde_json::json!({"id": i, "filename": f.name});
+        if let Some(d) = &f.description {
+            v["description"] = serde_json::json!(d);
+        }
+        seq.serialize_element(&v)?;
+    }
+    seq.end()
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -149,6 +226,11 @@ impl Message {
         }
         self
     }
+
+    pub fn with_file(mut self, file: File) -> Message {
+        self.files.push(file);
+        self
+    }
 }
 
 /// `{"parse": []}`: no `@everyone`, role or user mention in the text pings anyone.
@@ -171,6 +253,14 @@ pub struct Embed {
     pub fields: Vec<Field>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<Footer>,
+    /// A picture shown in the embed (`attachment://<file>` for a file sent with the message).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Image {
+    pub url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

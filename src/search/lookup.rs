@@ -333,6 +333,18 @@ impl Snapshot {
     }
 }
 
+/// What the study tools (`crate::study`) read the index through: they search and count over
+/// the same index, fields, catalog and speakers as questions do.
+impl Snapshot {
+    pub(crate) fn open_index(&self) -> &crate::index::OpenIndex {
+        &self.ix
+    }
+
+    pub(crate) fn lexicon(&self) -> &super::question::Lexicon {
+        &self.lexicon
+    }
+}
+
 /// Levenshtein distance, for "did you mean" on ids.
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();

@@ -188,7 +188,95 @@ impl TestApp {
 pub struct Call {
     pub method: String,
     pub path: String,
+    /// The body as JSON (`Null` when it is not JSON, e.g. multipart).
     pub body: Value,
+    pub content_type: String,
+    pub raw: Vec<u8>,
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub name: String,
+    pub filename: Option<String>,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl Call {
+    /// The parts of a multipart body, read strictly as RFC 7578 lays them out (panics on
+    /// anything else, so a malformed body fails the test).
+    pub fn parts(&self) -> Vec<Part> {
+        let boundary = self
+            .content_type
+            .strip_prefix("multipart/form-data; boundary=")
+            .unwrap_or_else(|| panic!("not multipart: {:?}", self.content_type));
+        let delimiter = format!("--{boundary}");
+        let closing = format!("--{boundary}--\r\n");
+        assert!(
+            self.raw.ends_with(closing.as_bytes()),
+            "no closing delimiter"
+        );
+        let find = |hay: &[u8], needle: &[u8], from: usize| {
+            hay[from..]
+                .windows(needle.len())
+                .position(|w| w == needle)
+                .map(|i| i + from)
+        };
+        let mut parts = Vec::new();
+        let mut at = 0;
+        assert!(self.raw.starts_with(delimiter.as_bytes()));
+        loop {
+            at += delimiter.len();
+            if self.raw[at..].starts_with(b"--") {
+                break;
+            }
+            assert!(self.raw[at..].starts_with(b"\r\n"));
+            at += 2;
+            let head_end = find(&self.raw, b"\r\n\r\n", at).expect("part headers");
+            let head = String::from_utf8(self.raw[at..head_end].to_vec()).unwrap();
+            let next =
+                find(&self.raw, format!("\r\n{delimiter}").as_bytes(), head_end).expect("part end");
+            let body = self.raw[head_end + 4..next].to_vec();
+            let mut part = Part {
+                name: String::new(),
+                filename: None,
+                content_type: None,
+                body,
+            };
+            for line in head.split("\r\n") {
+                let (k, v) = line.split_once(": ").expect("header line");
+                match k.to_ascii_lowercase().as_str() {
+                    "content-disposition" => {
+                        for attr in v.split("; ").skip(1) {
+                            let (a, val) = attr.split_once('=').unwrap();
+                            let val = val.trim_matches('"').to_string();
+                            match a {
+                                "name" => part.name = val,
+                                "filename" => part.filename = Some(val),
+                                _ => {}
+                            }
+                        }
+                    }
+                    "content-type" => part.content_type = Some(v.to_string()),
+                    _ => {}
+                }
+            }
+            parts.push(part);
+            at = next + 2;
+        }
+        parts
+    }
+
+    /// The `payload_json` part of a multipart body, as JSON.
+    pub fn payload(&self) -> Value {
+        let part = self
+            .parts()
+            .into_iter()
+            .find(|p| p.name == "payload_json")
+            .expect("a payload_json part");
+        serde_json::from_slice(&part.body).unwrap()
+    }
 }
 
 /// A stand-in for Discord's REST API on loopback (serenity reaches it through
@@ -245,7 +333,13 @@ async fn record(
     use axum::response::IntoResponse;
     let method = req.method().to_string();
     let path = req.uri().path().to_string();
-    let bytes = axum::body::to_bytes(req.into_body(), 1 << 20)
+    let content_type = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let bytes = axum::body::to_bytes(req.into_body(), 16 << 20)
         .await
         .unwrap_or_default();
     let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
@@ -253,6 +347,8 @@ async fn record(
         method: method.clone(),
         path: path.clone(),
         body,
+        content_type,
+        raw: bytes.to_vec(),
     });
     let url = gateway.unwrap_or_else(|| "ws://127.0.0.1:9".into());
     match (method.as_str(), path.as_str()) {

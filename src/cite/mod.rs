@@ -1,9 +1,14 @@
 //! Citations of documents and passages in the document's own form and in Chicago, MLA and APA
-//! style, built from a [`DocCard`]'s fields. Plain text, no Discord or terminal markup: the
+//! style, built from a [`DocCard`]'s fields, and the same document as a file a reference
+//! manager imports ([`Export`]: RIS, BibTeX). Plain text, no Discord or terminal markup: the
 //! Discord layer and the CLI both use it.
+
+mod export;
 
 use crate::answer::DocCard;
 use crate::corpus::date::MONTHS;
+
+pub use export::{bibtex, ris, Export};
 
 /// A citation style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +58,7 @@ const MLA_MONTHS: [&str; 12] = [
 ];
 
 /// (year, month 1-12, day) from an ISO date or prefix (`1962-06-08`, `1962-06`, `1962`).
-fn parts(iso: &str) -> Option<(u32, Option<usize>, Option<u32>)> {
+pub(crate) fn parts(iso: &str) -> Option<(u32, Option<usize>, Option<u32>)> {
     let mut it = iso.split('-');
     let y = it.next()?.parse().ok()?;
     let m = it
@@ -84,7 +89,7 @@ pub fn format_date(iso: Option<&str>, style: Style) -> String {
 }
 
 /// `s` ending in a full stop (unless it already ends in punctuation).
-fn sentence(s: &str) -> String {
+pub(crate) fn sentence(s: &str) -> String {
     let s = s.trim();
     if s.ends_with(['.', '?', '!']) {
         s.to_string()
@@ -163,7 +168,7 @@ pub fn cite_passage(card: &DocCard, style: Style, passage: u32, speaker: Option<
 mod tests {
     use super::*;
 
-    fn card() -> DocCard {
+    pub(super) fn card() -> DocCard {
         DocCard {
             doc_id: "1".into(),
             title: "Minutes of a Meeting".into(),
