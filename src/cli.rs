@@ -79,8 +79,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Rebuild the index from the corpus now and print a summary.
-    Index,
+    /// Bring the index up to date with the corpus now (only the changed documents are indexed
+    /// again) and print a summary.
+    Index {
+        /// Rebuild the whole index from the corpus.
+        #[arg(long)]
+        full: bool,
+    },
     /// Print a document's citation: as the archive gives it, and in Chicago, MLA and APA style.
     Cite {
         /// Document id.
@@ -281,27 +286,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         } => crate::discord::cli::register(&s, guild, application_id),
         Command::Commands { json } => crate::discord::cli::commands(json),
         Command::Interact => crate::discord::cli::interact(&s, open_engine(&s)?),
-        Command::Index => {
-            let (_, r) = Engine::rebuild(EngineOptions::from_settings(&s), &progress())?;
-            println!(
-                "indexed {} documents, {} passages, {} speakers from {} in {:.2} s ({:.1} MB/s)",
-                r.documents,
-                r.passages,
-                r.speakers,
-                s.corpus.dir.display(),
-                r.seconds,
-                r.bytes as f64 / 1e6 / r.seconds.max(1e-9)
-            );
-            if r.warnings.is_empty() {
-                println!("no warnings");
-            } else {
-                println!("{} warnings:", r.warnings.len());
-                for w in &r.warnings {
-                    println!("  {w}");
-                }
-            }
-            Ok(0)
-        }
+        Command::Index { full } => index_command(&s, full),
         Command::Healthcheck { addr } => Ok(healthcheck(&addr)),
         Command::Eval {
             file,
@@ -415,4 +400,62 @@ fn healthcheck(addr: &str) -> i32 {
             1
         }
     }
+}
+
+/// `archivist index [--full]`: brings the index up to date (incrementally, then the merges the
+/// merge policy asks for), or rebuilds it whole; prints what it did.
+fn index_command(s: &Settings, full: bool) -> Result<i32> {
+    let opts = EngineOptions::from_settings(s);
+    let report = if full {
+        Some(Engine::rebuild(opts, &progress())?.1)
+    } else {
+        let (engine, report) = Engine::open_with_progress(opts, &progress())?;
+        if engine.merge()? {
+            println!("index segments merged");
+        }
+        report
+    };
+    let Some(r) = report else {
+        let st = crate::index::current(&s.data.dir);
+        println!(
+            "the index of {} is up to date{}",
+            s.corpus.dir.display(),
+            st.map(|c| format!(" ({})", c.dir)).unwrap_or_default()
+        );
+        return Ok(0);
+    };
+    match &r.changes {
+        Some(c) => println!(
+            "updated the index of {} in {:.2} s: {} files added, {} changed, {} removed; \
+             {} documents indexed again ({} passages); now {} documents, {} passages, {} speakers",
+            s.corpus.dir.display(),
+            r.seconds,
+            c.files_added,
+            c.files_changed,
+            c.files_removed,
+            c.documents_indexed,
+            c.passages_indexed,
+            r.documents,
+            r.passages,
+            r.speakers
+        ),
+        None => println!(
+            "indexed {} documents, {} passages, {} speakers from {} in {:.2} s ({:.1} MB/s)",
+            r.documents,
+            r.passages,
+            r.speakers,
+            s.corpus.dir.display(),
+            r.seconds,
+            r.bytes as f64 / 1e6 / r.seconds.max(1e-9)
+        ),
+    }
+    if r.warnings.is_empty() {
+        println!("no warnings");
+    } else {
+        println!("{} warnings:", r.warnings.len());
+        for w in &r.warnings {
+            println!("  {w}");
+        }
+    }
+    Ok(0)
 }

@@ -288,11 +288,13 @@ impl Snapshot {
             }
             term_stems.push(s);
         }
-        let n_docs = searcher.num_docs().max(1) as f32;
+        // Statistics of the live passages (an updated index has deleted ones).
+        let stats = self.ix.stats(&searcher);
+        let n_docs = stats.num_docs().max(1) as f32;
         let dfs: Vec<u64> = stems
             .iter()
             .map(|s| {
-                searcher
+                stats
                     .doc_freq(&Term::from_field_text(f.text, s))
                     .unwrap_or(0)
             })
@@ -387,7 +389,9 @@ impl Snapshot {
         let k = (want + 40).max(60);
         // One weight for counting, the top k and scoring the other candidates (making a weight
         // looks every word up in every segment).
-        let Ok(weight) = matching.weight(EnableScoring::enabled_from_searcher(&searcher)) else {
+        let Ok(weight) = matching.weight(EnableScoring::enabled_from_statistics_provider(
+            &stats, &searcher,
+        )) else {
             return Found::default();
         };
         let by_score = TopDocs::with_limit(k).order_by_score();
@@ -444,7 +448,7 @@ impl Snapshot {
             } else {
                 f32::MIN
             };
-            let Ok(prepared) = phrased::Prepared::new(&searcher, &search) else {
+            let Ok(prepared) = phrased::Prepared::new(&searcher, &stats, &search) else {
                 return Found::default();
             };
             let found = each_segment(&searcher, spread, |ord| {
@@ -521,7 +525,8 @@ impl Snapshot {
         }
     }
 
-    /// (catalog index of the document, passage number) of each address, from the fast fields.
+    /// (catalog index of the document, passage number) of each address, from the fast fields
+    /// (the document's serial number, mapped to its place).
     fn places(&self, searcher: &Searcher, addrs: &[DocAddress]) -> Vec<Option<(usize, u32)>> {
         type Columns = Option<(Arc<dyn ColumnValues<u64>>, Arc<dyn ColumnValues<u64>>)>;
         let mut columns: Vec<Option<Columns>> = vec![None; searcher.segment_readers().len()];
@@ -536,7 +541,8 @@ impl Snapshot {
                 });
                 let (doc, passage) = cols.as_ref()?;
                 let d = doc.get_val(a.doc_id);
-                (d != u64::MAX).then(|| (d as usize, passage.get_val(a.doc_id) as u32))
+                let place = (d != u64::MAX).then(|| self.ix.place_of(d)).flatten()?;
+                Some((place, passage.get_val(a.doc_id) as u32))
             })
             .collect()
     }

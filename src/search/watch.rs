@@ -57,6 +57,21 @@ pub fn refresh_and_log(engine: &Engine, force: bool) {
     match engine.refresh(force, &|_| {}) {
         Ok(Refresh::Unchanged) => {}
         Ok(Refresh::Reopened) => tracing::info!("switched to the index another process built"),
+        Ok(Refresh::Updated(r)) => {
+            let c = r.changes.clone().unwrap_or_default();
+            tracing::info!(
+                files_added = c.files_added,
+                files_changed = c.files_changed,
+                files_removed = c.files_removed,
+                documents_indexed = c.documents_indexed,
+                passages_indexed = c.passages_indexed,
+                seconds = r.seconds,
+                "corpus changed: index updated and swapped in"
+            );
+            if let Err(e) = engine.merge() {
+                tracing::warn!("could not merge index segments: {e:#}");
+            }
+        }
         Ok(Refresh::Rebuilt(r)) => tracing::info!(
             documents = r.documents,
             passages = r.passages,
