@@ -95,7 +95,15 @@ pub enum Command {
         style: Option<String>,
     },
     /// Run the Discord bot over the gateway (token from DISCORD_TOKEN) until SIGINT/SIGTERM.
-    Serve,
+    Serve {
+        /// Run only these gateway shards, e.g. `0..4` (shards 0 to 3), for a bot in many servers
+        /// split across processes; needs --total. Default: every shard Discord recommends.
+        #[arg(long, value_name = "A..B", requires = "total")]
+        shards: Option<String>,
+        /// How many shards the bot has in all (with --shards).
+        #[arg(long, value_name = "N", requires = "shards")]
+        total: Option<u32>,
+    },
     /// Answer interactions over HTTP (Discord's interactions endpoint URL; public key from
     /// DISCORD_PUBLIC_KEY) until SIGINT/SIGTERM.
     ServeHttp {
@@ -275,7 +283,13 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
-        Command::Serve => crate::discord::cli::serve(&s, || open_engine(&s)),
+        Command::Serve { shards, total } => {
+            let shards = match (shards, total) {
+                (Some(r), Some(n)) => Some(crate::discord::gateway::Shards::parse(&r, n)?),
+                _ => None,
+            };
+            crate::discord::cli::serve(&s, shards, || open_engine(&s))
+        }
         Command::ServeHttp { listen } => {
             crate::discord::cli::serve_http(&s, listen, || open_engine(&s))
         }

@@ -83,7 +83,7 @@ fn queries_keep_answering_across_a_live_reload() {
     std::fs::remove_file(corpus.join("new.txt")).unwrap();
     assert!(matches!(
         engine.refresh(false, &|_| {}).unwrap(),
-        Refresh::Rebuilt(_)
+        Refresh::Updated(_)
     ));
     assert!(engine.document("900001").is_err());
     assert!(matches!(
@@ -152,9 +152,9 @@ fn a_half_build_left_by_a_killed_process_is_ignored_and_cleaned() {
     std::fs::write(corpus.join("new.txt"), new_doc()).unwrap();
     assert!(matches!(
         e.refresh(false, &|_| {}).unwrap(),
-        Refresh::Rebuilt(_)
+        Refresh::Updated(_)
     ));
-    assert!(!junk.exists(), "the next build removes the half build");
+    assert!(!junk.exists(), "the next update removes the half build");
 }
 
 fn archivist(corpus: &std::path::Path, data: &std::path::Path, args: &[&str]) -> Command {

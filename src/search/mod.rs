@@ -187,6 +187,22 @@ impl Engine {
         })
     }
 
+    /// Switches to the index another process swapped in, when the pointer names another index
+    /// than the one in service (reads the pointer only, not the corpus); whether it did.
+    pub fn reopen_if_moved(&self) -> Result<bool> {
+        let o = &self.opts;
+        let Some(cur) = index::current(&o.data_dir) else {
+            return Ok(false);
+        };
+        if cur.dir == self.snapshot().index_name() {
+            return Ok(false);
+        }
+        let _one = self.refreshing.lock().unwrap_or_else(|e| e.into_inner());
+        let ix = index::open_dir(&o.data_dir.join(&cur.dir), &cur)?;
+        self.swap(Snapshot::new(ix, o.clone()));
+        Ok(true)
+    }
+
     /// "The corpus changed, update now": [`Engine::refresh`] (incremental), then the merges the
     /// merge policy asks for. For callers that just wrote a corpus file and want it searchable
     /// (e.g. a teacher adding a document); a server's watcher does the same on its own.
