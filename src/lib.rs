@@ -6,6 +6,7 @@ pub mod corpus;
 pub mod discord;
 pub mod hash;
 pub mod index;
+pub mod metrics;
 pub mod par;
 pub mod search;
 pub mod settings;

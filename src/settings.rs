@@ -41,6 +41,22 @@ pub struct Settings {
     pub discord: DiscordSettings,
     pub http: HttpSettings,
     pub log: LogSettings,
+    #[serde(default)]
+    pub metrics: MetricsSettings,
+}
+
+/// Where `archivist serve` shows its metrics (`serve-http` shows them on its own listener).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MetricsSettings {
+    /// Address of `GET /metrics` for `archivist serve` (e.g. `127.0.0.1:9100`); empty: none.
+    #[serde(default)]
+    pub listen: String,
+}
+
+impl MetricsSettings {
+    pub fn listen(&self) -> Option<&str> {
+        Some(self.listen.trim()).filter(|l| !l.is_empty())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

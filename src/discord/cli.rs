@@ -54,6 +54,13 @@ pub fn serve(
     open: impl FnOnce() -> Result<Engine>,
 ) -> Result<i32> {
     let token = token(s)?;
+    let metrics_at: Option<std::net::SocketAddr> = match s.metrics.listen() {
+        Some(l) => Some(l.parse().with_context(|| {
+            format!("metrics.listen must be an address like 127.0.0.1:9100, not {l:?}")
+        })?),
+        None => None,
+    };
+    crate::metrics::install();
     let engine = Arc::new(open()?);
     let _watcher = watcher(s, &engine);
     let ctx = Arc::new(DispatchContext::new(engine.clone(), &s.discord));
@@ -65,6 +72,13 @@ pub fn serve(
     );
     runtime()?.block_on(async move {
         tokio::spawn(rebuild_on_sighup(engine));
+        if let Some(addr) = metrics_at {
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr} for metrics"))?;
+            tracing::info!(listen = %listener.local_addr()?, "metrics at GET /metrics");
+            tokio::spawn(crate::metrics::serve(listener, gateway::shutdown_signal()));
+        }
         gateway::serve(&token, ctx, s.discord.proxy(), shards).await
     })?;
     Ok(0)
@@ -86,6 +100,7 @@ pub fn serve_http(
         ),
     };
     let listen = listen.unwrap_or_else(|| s.http.listen.clone());
+    crate::metrics::install();
     let addr: std::net::SocketAddr = listen.parse().with_context(|| {
         format!("--listen must be an address like 0.0.0.0:8080, not {listen:?}")
     })?;

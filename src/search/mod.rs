@@ -95,6 +95,18 @@ pub enum Refresh {
     Rebuilt(BuildReport),
 }
 
+/// Tells the metrics which index is in service.
+fn in_service(s: &Snapshot) {
+    let st = s.stats();
+    crate::metrics::index_in_service(
+        s.index_name(),
+        st.documents,
+        st.passages,
+        s.segment_count(),
+        st.built_at,
+    );
+}
+
 impl Engine {
     /// Opens the index for `opts.corpus_dir`, building it first when missing or out of date.
     pub fn open(opts: EngineOptions) -> Result<Engine> {
@@ -130,6 +142,7 @@ impl Engine {
     }
 
     fn with(s: Snapshot, opts: EngineOptions) -> Engine {
+        in_service(&s);
         Engine {
             opts,
             current: RwLock::new(Arc::new(s)),
@@ -150,6 +163,7 @@ impl Engine {
     }
 
     fn swap(&self, s: Snapshot) {
+        in_service(&s);
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(s);
     }
 
@@ -159,6 +173,21 @@ impl Engine {
     /// from the old snapshot until the new one is swapped in; on failure the old one stays in
     /// service.
     pub fn refresh(&self, force: bool, progress: &dyn Fn(BuildEvent)) -> Result<Refresh> {
+        let started = std::time::Instant::now();
+        let r = self.refresh_now(force, progress)?;
+        let kind = match &r {
+            Refresh::Unchanged => None,
+            Refresh::Reopened => Some("reopened"),
+            Refresh::Updated(_) => Some("updated"),
+            Refresh::Rebuilt(_) => Some("rebuilt"),
+        };
+        if let Some(k) = kind {
+            crate::metrics::reload(k, started.elapsed());
+        }
+        Ok(r)
+    }
+
+    fn refresh_now(&self, force: bool, progress: &dyn Fn(BuildEvent)) -> Result<Refresh> {
         let _one = self.refreshing.lock().unwrap_or_else(|e| e.into_inner());
         let o = &self.opts;
         if force {
@@ -218,9 +247,11 @@ impl Engine {
     /// result in; whether it did. Answers do not change. Runs in the background after updates.
     pub fn merge(&self) -> Result<bool> {
         let _one = self.refreshing.lock().unwrap_or_else(|e| e.into_inner());
+        let started = std::time::Instant::now();
         match index::merge::merge_if_needed(&self.opts.data_dir)? {
             Some(ix) => {
                 self.swap(Snapshot::new(ix, self.opts.clone()));
+                crate::metrics::reload("merged", started.elapsed());
                 Ok(true)
             }
             None => Ok(false),
