@@ -188,7 +188,7 @@ fn write_merged(
         }
         i = run.end;
     }
-    for f in ["catalog.json", "files.json"] {
+    for f in [super::catalog::CATALOG_FILE, "files.json"] {
         std::fs::copy(previous.dir.join(f), tmp.join(f))
             .with_context(|| format!("cannot copy {f} into the merged index"))?;
     }

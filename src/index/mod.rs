@@ -1,19 +1,25 @@
-//! The on-disk index: a tantivy index of passages plus `catalog.json` (document metadata and
-//! speakers), built from the corpus into a fresh directory and swapped in by rewriting the
-//! `CURRENT` pointer, so a crash mid-build never leaves a half index in service.
+//! The on-disk index: a tantivy index of passages plus the catalog (document metadata and
+//! speakers, [`catalog`]), built from the corpus into a fresh directory and swapped in by
+//! rewriting the `CURRENT` pointer, so a crash mid-build never leaves a half index in service.
 //!
 //! Layout of the data directory:
 //! ```text
 //! data/CURRENT              {"dir": "index-…", "fingerprint": "…"} — the index in service
-//! data/index-<time>-<pid>/  tantivy files + catalog.json
+//! data/index-<time>-<pid>/  tantivy files, catalog.bin, files.json (the corpus files' stamps),
+//!                           derived.json (the lexicon, made on first open: search::derived)
 //! ```
 //! The fingerprint covers the corpus files (names, sizes, modification times), the schema
-//! version and the link base, so any change to them rebuilds on next use.
+//! version and the link base, so any change to them brings the index up to date on next use:
+//! incrementally ([`update`]: only the changed documents are indexed again) or, when that
+//! cannot be done, by a full build. Index directories are never changed once in service: an
+//! update or a merge ([`merge`]) makes a new one, sharing the unchanged segment files by hard
+//! links.
 //!
 //! A build indexes one share of the corpus per core, each into segments of its own, and lists
 //! the segments in corpus order: the index, and so every answer, is the same whatever the number
 //! of cores or the threads' timing (see `write_index`).
 
+pub mod catalog;
 pub mod merge;
 pub mod schema;
 pub mod stats;
@@ -29,6 +35,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::{doc, Directory, Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::corpus::{corpus_files, Corpus, DocMeta, Document, Speaker};
+pub use catalog::Catalog;
 pub use schema::{Fields, SCHEMA_VERSION};
 
 /// Bytes per compressed block of stored passages.
@@ -48,46 +55,17 @@ pub struct DocRecord {
     pub serial: u64,
 }
 
-/// `catalog.json`: documents, build time and the warnings of the build.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Catalog {
-    pub schema_version: u32,
-    pub built_at: u64,
-    pub documents: Vec<DocRecord>,
-    pub passages: usize,
-    pub warnings: Vec<String>,
-}
-
 impl Catalog {
-    /// The catalog of `documents` and the warnings of their build, made now.
-    fn of(documents: &[Document], warnings: Vec<String>) -> Catalog {
-        Catalog {
-            schema_version: SCHEMA_VERSION,
-            built_at: now_secs(),
-            passages: documents.iter().map(|d| d.passages.len()).sum(),
-            warnings,
-            documents: documents
-                .iter()
-                .enumerate()
-                .map(|(i, d)| DocRecord::of(d, i as u64))
-                .collect(),
-        }
-    }
-
     /// The catalog place of each serial number, for an index whose serials are not all places.
     fn places_by_serial(&self) -> Option<Vec<u32>> {
-        let identity = self
-            .documents
-            .iter()
-            .enumerate()
-            .all(|(i, d)| d.serial == i as u64);
-        if identity {
+        let serials = self.documents.serials();
+        if serials.iter().enumerate().all(|(i, &s)| s == i as u64) {
             return None;
         }
-        let top = self.documents.iter().map(|d| d.serial).max().unwrap_or(0);
+        let top = serials.iter().copied().max().unwrap_or(0);
         let mut out = vec![u32::MAX; top as usize + 1];
-        for (i, d) in self.documents.iter().enumerate() {
-            out[d.serial as usize] = i as u32;
+        for (i, &s) in serials.iter().enumerate() {
+            out[s as usize] = i as u32;
         }
         Some(out)
     }
@@ -180,25 +158,23 @@ pub struct FileStamp {
 pub fn scan(corpus_dir: &Path) -> Result<Vec<FileStamp>> {
     let files = corpus_files(corpus_dir)
         .with_context(|| format!("cannot read the corpus directory {}", corpus_dir.display()))?;
-    let mut out = Vec::with_capacity(files.len());
-    for f in &files {
+    // Tens of thousands of files in a big corpus: stated on all cores (a cold `ask` waits for it).
+    let stamps = crate::par::map(&files, |f| {
         // A file removed since the directory was listed is simply not there.
-        let Ok(md) = std::fs::metadata(f) else {
-            continue;
-        };
+        let md = std::fs::metadata(f).ok()?;
         let mtime_ns = md
             .modified()
             .ok()
             .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(0);
-        out.push(FileStamp {
+        Some(FileStamp {
             name: crate::corpus::corpus_name(corpus_dir, f),
             size: md.len(),
             mtime_ns,
-        });
-    }
-    Ok(out)
+        })
+    });
+    Ok(stamps.into_iter().flatten().collect())
 }
 
 /// A fingerprint of the corpus files and everything else an index depends on.
@@ -619,9 +595,7 @@ pub(crate) fn write_meta(
 
 /// Writes the catalog of an index into its directory.
 pub(crate) fn write_catalog(dir: &Path, catalog: &Catalog) -> Result<()> {
-    let json = serde_json::to_vec(catalog)?;
-    std::fs::write(dir.join("catalog.json"), json)
-        .with_context(|| format!("cannot write the catalog in {}", dir.display()))
+    catalog.write(dir)
 }
 
 /// Distinct speaker names of a catalog.
@@ -786,18 +760,7 @@ pub(crate) fn tantivy_docs(serial: u64, d: Document, f: &Fields) -> Vec<TantivyD
 
 /// Opens an index directory written by [`build`] (`cur` is the pointer that named it).
 pub fn open_dir(dir: &Path, cur: &Current) -> Result<OpenIndex> {
-    let catalog: Catalog = serde_json::from_slice(
-        &std::fs::read(dir.join("catalog.json"))
-            .with_context(|| format!("no catalog in {}", dir.display()))?,
-    )
-    .with_context(|| format!("the catalog in {} is damaged", dir.display()))?;
-    if catalog.schema_version != SCHEMA_VERSION {
-        anyhow::bail!(
-            "index schema {} is not {SCHEMA_VERSION}",
-            catalog.schema_version
-        );
-    }
-    open_with_catalog(dir, cur, catalog)
+    open_with_catalog(dir, cur, Catalog::open(dir)?)
 }
 
 /// Opens an index directory whose catalog is already read.

@@ -241,7 +241,7 @@ fn plan(old: &Catalog, corpus: Corpus, touched: &HashSet<String>) -> Plan {
         catalog: Catalog {
             schema_version: SCHEMA_VERSION,
             built_at: super::now_secs(),
-            documents: records,
+            documents: records.into(),
             passages,
             warnings: corpus.warnings,
         },

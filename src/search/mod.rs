@@ -7,6 +7,7 @@
 //! `phrased`), quotes in [`excerpt`], question reading in [`question`], the other lookups in
 //! [`lookup`].
 
+pub mod derived;
 pub mod excerpt;
 pub mod lookup;
 mod phrased;

@@ -4,7 +4,7 @@
 //! A snapshot never changes; the [`super::Engine`] swaps in a new one when the corpus changes, and
 //! requests in flight finish on the one they started with.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, Count, TopDocs};
@@ -50,31 +50,15 @@ pub const MAX_LIMIT: usize = 50;
 impl Snapshot {
     pub(super) fn new(ix: OpenIndex, opts: EngineOptions) -> Snapshot {
         let started = std::time::Instant::now();
-        let mut lexicon = Lexicon::default();
-        let mut by_id = HashMap::new();
-        // The same speaker, labelled the same way, recurs in many documents: adding them again
-        // changes nothing, so each is added once.
-        let mut added: HashSet<(&str, &[String])> = HashSet::new();
-        for (i, d) in ix.catalog.documents.iter().enumerate() {
-            by_id.insert(d.meta.id.clone(), i);
-            for s in &d.speakers {
-                if added.insert((s.name.as_str(), s.labels.as_slice())) {
-                    lexicon.add(&s.name, &s.labels);
-                }
-            }
-        }
-        let mut counts: HashMap<&str, usize> = HashMap::new();
-        for d in &ix.catalog.documents {
-            if let Some(a) = &d.meta.archive {
-                *counts.entry(a.as_str()).or_default() += 1;
-            }
-        }
-        let archive = counts
-            .into_iter()
-            .max_by_key(|(a, n)| (*n, std::cmp::Reverse(*a)))
-            .map(|(a, _)| a.to_string());
+        // Ids from the catalog's id column: no record is decoded.
+        let docs = &ix.catalog.documents;
+        let by_id: HashMap<String, usize> = (0..docs.len())
+            .filter_map(|i| Some((docs.id(i)?.to_string(), i)))
+            .collect();
+        let super::derived::Derived { lexicon, archive } =
+            super::derived::Derived::load_or_make(&ix);
         tracing::debug!(
-            "snapshot: lexicon of {} speakers made in {:.3} s",
+            "snapshot: lexicon of {} speakers ready in {:.3} s",
             lexicon.names.len(),
             started.elapsed().as_secs_f64()
         );
