@@ -129,6 +129,20 @@ pub struct SizeFigures {
     pub cold_max_ms: f64,
     pub fts5_build_s: Option<f64>,
     pub fts5_mb: Option<f64>,
+    /// One document added, changed and removed while serving.
+    #[serde(default)]
+    pub update: Option<UpdateFigures>,
+}
+
+/// What the update worker measured: from writing (or removing) a corpus file to `ask` answering
+/// from the change, with a serving engine and its watcher (file events, debounce included).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct UpdateFigures {
+    pub add_ms: f64,
+    pub change_ms: f64,
+    pub remove_ms: f64,
+    /// Peak RSS of the serving process across the three updates.
+    pub peak_rss_kb: u64,
 }
 
 /// `archivist bench`: runs the orchestrator, or a worker when `--worker` is given.
@@ -138,6 +152,7 @@ pub fn run(args: &BenchArgs, s: &Settings, config_dir: &Path) -> Result<i32> {
         Some("serve") => return worker_serve(args, s),
         Some("parse") => return worker_parse(args, s),
         Some("ask") => return worker_ask(args, s),
+        Some("update") => return worker_update(args, s),
         Some(w) => bail!("unknown bench worker {w:?}"),
         None => {}
     }
@@ -251,6 +266,9 @@ fn bench_size(
 
     eprintln!("[{size}] cold starts of `archivist ask`");
     let (cold_p50_ms, cold_max_ms) = cold_starts(args, config_dir, dir, &gen)?;
+
+    eprintln!("[{size}] one document added, changed and removed while serving");
+    let update: UpdateFigures = worker(config_dir, "update", dir, true)?;
     Ok(SizeFigures {
         passages: gen.passages,
         documents: gen.documents,
@@ -263,6 +281,7 @@ fn bench_size(
         cold_max_ms,
         fts5_build_s,
         fts5_mb,
+        update: Some(update),
     })
 }
 
@@ -427,6 +446,70 @@ fn worker_ask(args: &BenchArgs, s: &Settings) -> Result<i32> {
         "{}",
         serde_json::json!({"results": n, "ask": lat, "slowest_us": slowest})
     );
+    Ok(0)
+}
+
+/// Adds a document to the corpus, changes it, removes it, with a serving engine and its watcher;
+/// each time, how long until `ask` answers from the change.
+fn worker_update(args: &BenchArgs, s: &Settings) -> Result<i32> {
+    let dir = args.dir.as_deref().context("--dir is required")?;
+    let gen = generated(dir)?;
+    let opts = options_for(dir, s);
+    let corpus = opts.corpus_dir.clone();
+    let engine = std::sync::Arc::new(Engine::open(opts)?);
+    let _watcher = crate::search::watch::Watcher::spawn(
+        engine.clone(),
+        Duration::from_secs(s.corpus.watch_secs.max(1)),
+    );
+    // A copy of the first document under a new id, holding a word no other passage has.
+    let first = crate::corpus::corpus_files(&corpus)?
+        .into_iter()
+        .next()
+        .context("an empty corpus")?;
+    let template = std::fs::read_to_string(&first)?;
+    let old_id = gen.doc_ids.first().context("no documents")?;
+    let new_id = "990000001";
+    let with_word = |w: &str| {
+        template.replace(old_id.as_str(), new_id).replace(
+            "Translation - English",
+            &format!("Translation - English\n\nThe {w} arrived at the border."),
+        )
+    };
+    let file = corpus.join("zz-bench-update.txt");
+    let finds = |w: &str| {
+        engine
+            .ask(&ask_request(w))
+            .results
+            .iter()
+            .any(|r| r.doc_id == new_id)
+    };
+    let wait = |w: &str, present: bool| -> Result<f64> {
+        let t = Instant::now();
+        while finds(w) != present {
+            if t.elapsed() > Duration::from_secs(300) {
+                bail!("the update of {w:?} was not visible within 300 s");
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        Ok(t.elapsed().as_secs_f64() * 1e3)
+    };
+    let result = (|| -> Result<UpdateFigures> {
+        std::fs::write(&file, with_word("quillworts"))?;
+        let add_ms = wait("quillworts", true)?;
+        std::fs::write(&file, with_word("zebrawoods"))?;
+        let change_ms = wait("zebrawoods", true)?;
+        std::fs::remove_file(&file)?;
+        let remove_ms = wait("zebrawoods", false)?;
+        Ok(UpdateFigures {
+            add_ms,
+            change_ms,
+            remove_ms,
+            peak_rss_kb: peak_rss_kb(),
+        })
+    })();
+    let _ = std::fs::remove_file(&file);
+    let f = result?;
+    println!("{}", serde_json::to_string(&f)?);
     Ok(0)
 }
 
@@ -668,6 +751,28 @@ pub fn table(all: &[SizeFigures]) -> String {
         (
             "cold `archivist ask` max (ms)",
             Box::new(|f| format!("{:.0}", f.cold_max_ms)),
+        ),
+        (
+            "add / change / remove a document, visible after (ms)",
+            Box::new(|f| {
+                opt(f
+                    .update
+                    .as_ref()
+                    .map(|u| format!("{:.0} / {:.0} / {:.0}", u.add_ms, u.change_ms, u.remove_ms)))
+            }),
+        ),
+        (
+            "slowest of the three / full build",
+            Box::new(|f| {
+                opt(f.update.as_ref().map(|u| {
+                    let worst = u.add_ms.max(u.change_ms).max(u.remove_ms);
+                    format!("{:.3}", worst / 1e3 / f.build.seconds.max(1e-9))
+                }))
+            }),
+        ),
+        (
+            "peak RSS, serving with updates (MB)",
+            Box::new(move |f| opt(f.update.as_ref().map(|u| mb(u.peak_rss_kb)))),
         ),
         (
             "questions answered",
