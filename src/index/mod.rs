@@ -168,8 +168,17 @@ pub fn scan(corpus_dir: &Path) -> Result<Vec<FileStamp>> {
             .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(0);
+        // The name as `corpus_name` gives it; a plain relative path is that name already.
+        let name = match f.strip_prefix(corpus_dir).ok().and_then(|r| r.to_str()) {
+            Some(r)
+                if std::path::MAIN_SEPARATOR == '/' && !r.contains("//") && !r.contains("./") =>
+            {
+                r.to_string()
+            }
+            _ => crate::corpus::corpus_name(corpus_dir, f),
+        };
         Some(FileStamp {
-            name: crate::corpus::corpus_name(corpus_dir, f),
+            name,
             size: md.len(),
             mtime_ns,
         })

@@ -96,15 +96,15 @@ pub enum Refresh {
     Rebuilt(BuildReport),
 }
 
-/// Tells the metrics which index is in service.
+/// Tells the metrics which index is in service (from the catalog's head: no record is read).
 fn in_service(s: &Snapshot) {
-    let st = s.stats();
+    let c = &s.ix.catalog;
     crate::metrics::index_in_service(
         s.index_name(),
-        st.documents,
-        st.passages,
+        c.documents.len(),
+        c.passages,
         s.segment_count(),
-        st.built_at,
+        c.built_at,
     );
 }
 
