@@ -204,6 +204,7 @@ pub fn open_engine(s: &Settings) -> Result<Engine> {
 /// Runs a command; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     let s = settings(&cli.global)?;
+    crate::index::set_writer_budget(s.index.writer_memory_mb << 20);
     if let Command::Bench(args) = &cli.command {
         return crate::bench::run(args, &s, &cli.global.config);
     }

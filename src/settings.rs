@@ -43,6 +43,29 @@ pub struct Settings {
     pub log: LogSettings,
     #[serde(default)]
     pub metrics: MetricsSettings,
+    #[serde(default)]
+    pub index: IndexSettings,
+}
+
+/// How indexes are built.
+#[derive(Debug, Clone, Deserialize)]
+pub struct IndexSettings {
+    /// Memory all segment writers of a build may hold before writing segments, in MB (split
+    /// among the cores that index; less memory makes more, smaller segments).
+    #[serde(default = "default_writer_memory_mb")]
+    pub writer_memory_mb: usize,
+}
+
+fn default_writer_memory_mb() -> usize {
+    200
+}
+
+impl Default for IndexSettings {
+    fn default() -> IndexSettings {
+        IndexSettings {
+            writer_memory_mb: default_writer_memory_mb(),
+        }
+    }
 }
 
 /// Where `archivist serve` shows its metrics (`serve-http` shows them on its own listener).
@@ -196,6 +219,9 @@ impl Settings {
             || !(1..=20).contains(&self.discord.search_per_page)
         {
             bail!("discord.quotes_per_page must be 1-10 and discord.search_per_page 1-20");
+        }
+        if !(32..=65536).contains(&self.index.writer_memory_mb) {
+            bail!("index.writer_memory_mb must be between 32 and 65536");
         }
         if let Some(p) = self.discord.proxy() {
             if !(p.starts_with("http://") || p.starts_with("https://")) {

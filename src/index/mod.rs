@@ -543,7 +543,7 @@ fn write_index(
                 let (index, indexed, running) = (&index, &indexed, running.clone());
                 s.spawn(move || {
                     let _running = running;
-                    index_share(index, share, &f, indexed, helped)
+                    index_share(index, share, &f, indexed, helped, share_count)
                 })
             })
             .collect();
@@ -628,8 +628,26 @@ const META_FILE: &str = "meta.json";
 /// one segment, and a bigger one is built on all cores (100,000 passages: 1.1 s against 1.65 s).
 const MIN_SHARE_BYTES: u64 = 16 << 20;
 
-/// Memory of one share's segment writer before it writes a segment.
-const WRITER_MEMORY: usize = 100_000_000;
+/// Memory all segment writers of a build may hold before they write their segments, split
+/// among the shares (`index.writer_memory_mb`; a smaller budget makes more, smaller segments).
+static WRITER_BUDGET: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(DEFAULT_WRITER_BUDGET);
+/// 100 MB per share on a 2-core machine.
+const DEFAULT_WRITER_BUDGET: usize = 200_000_000;
+/// Least memory a segment writer gets.
+const MIN_WRITER_MEMORY: usize = 16_000_000;
+
+/// Sets the memory budget of the segment writers of every later build (bytes, all shares
+/// together); from the `index.writer_memory_mb` setting.
+pub fn set_writer_budget(bytes: usize) {
+    WRITER_BUDGET.store(bytes, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Memory of one of `shares` segment writers before it writes a segment.
+fn writer_memory(shares: usize) -> usize {
+    (WRITER_BUDGET.load(std::sync::atomic::Ordering::Relaxed) / shares.max(1))
+        .max(MIN_WRITER_MEMORY)
+}
 
 /// `documents` (numbered by their place in the catalog) cut into at most `n` contiguous shares
 /// of about equal `weight`, in order.
@@ -660,6 +678,7 @@ fn index_share(
     f: &Fields,
     indexed: &std::sync::atomic::AtomicUsize,
     helped: bool,
+    share_count: usize,
 ) -> Result<Vec<tantivy::index::SegmentMeta>> {
     if !helped {
         return index_docs(
@@ -668,6 +687,7 @@ fn index_share(
                 .into_iter()
                 .map(|(ord, d)| tantivy_docs(ord as u64, d, f)),
             indexed,
+            share_count,
         );
     }
     std::thread::scope(|s| {
@@ -680,7 +700,7 @@ fn index_share(
                 }
             }
         });
-        index_docs(index, rx.into_iter(), indexed)
+        index_docs(index, rx.into_iter(), indexed, share_count)
     })
 }
 
@@ -689,7 +709,9 @@ pub(crate) fn index_docs(
     index: &Index,
     made: impl Iterator<Item = Vec<TantivyDocument>>,
     indexed: &std::sync::atomic::AtomicUsize,
+    shares: usize,
 ) -> Result<Vec<tantivy::index::SegmentMeta>> {
+    let memory = writer_memory(shares);
     use tantivy::indexer::{AddOperation, SegmentWriter};
     let mut metas = Vec::new();
     let mut current: Option<(tantivy::index::Segment, SegmentWriter)> = None;
@@ -699,7 +721,7 @@ pub(crate) fn index_docs(
             Some(c) => c,
             None => {
                 let segment = index.new_segment();
-                let writer = SegmentWriter::for_segment(WRITER_MEMORY, segment.clone())?;
+                let writer = SegmentWriter::for_segment(memory, segment.clone())?;
                 current.insert((segment, writer))
             }
         };
@@ -709,7 +731,7 @@ pub(crate) fn index_docs(
             opstamp += 1;
         }
         indexed.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
-        if writer.mem_usage() >= WRITER_MEMORY {
+        if writer.mem_usage() >= memory {
             if let Some(c) = current.take() {
                 metas.extend(finish_segment(c)?);
             }

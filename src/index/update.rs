@@ -316,6 +316,7 @@ fn write_version(
         add.into_iter()
             .map(|(serial, d)| tantivy_docs(serial, d, &f)),
         &indexed,
+        1,
     )?);
     progress(BuildEvent::Indexed {
         passages: indexed.load(Ordering::Relaxed),
