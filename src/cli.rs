@@ -79,8 +79,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Rebuild the index from the corpus now and print a summary.
-    Index,
+    /// Bring the index up to date with the corpus now (only the changed documents are indexed
+    /// again) and print a summary.
+    Index {
+        /// Rebuild the whole index from the corpus.
+        #[arg(long)]
+        full: bool,
+    },
     /// Check documents before adding them: what is read from each file (id, title, date,
     /// reference, translator, speakers, passages) and every warning with its line. The index is
     /// not touched. Exit 0 when every file is usable, 1 when one is not.
@@ -108,7 +113,15 @@ pub enum Command {
     /// Uses of up to three words or phrases per 10,000 words, per document or month.
     Trend(crate::study_cli::TrendArgs),
     /// Run the Discord bot over the gateway (token from DISCORD_TOKEN) until SIGINT/SIGTERM.
-    Serve,
+    Serve {
+        /// Run only these gateway shards, e.g. `0..4` (shards 0 to 3), for a bot in many servers
+        /// split across processes; needs --total. Default: every shard Discord recommends.
+        #[arg(long, value_name = "A..B", requires = "total")]
+        shards: Option<String>,
+        /// How many shards the bot has in all (with --shards).
+        #[arg(long, value_name = "N", requires = "shards")]
+        total: Option<u32>,
+    },
     /// Answer interactions over HTTP (Discord's interactions endpoint URL; public key from
     /// DISCORD_PUBLIC_KEY) until SIGINT/SIGTERM.
     ServeHttp {
@@ -218,6 +231,7 @@ pub fn open_engine(s: &Settings) -> Result<Engine> {
 /// Runs a command; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     let s = settings(&cli.global)?;
+    crate::index::set_writer_budget(s.index.writer_memory_mb << 20);
     if let Command::Bench(args) = &cli.command {
         return crate::bench::run(args, &s, &cli.global.config);
     }
@@ -301,7 +315,13 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
-        Command::Serve => crate::discord::cli::serve(&s, || open_engine(&s)),
+        Command::Serve { shards, total } => {
+            let shards = match (shards, total) {
+                (Some(r), Some(n)) => Some(crate::discord::gateway::Shards::parse(&r, n)?),
+                _ => None,
+            };
+            crate::discord::cli::serve(&s, shards, || open_engine(&s))
+        }
         Command::ServeHttp { listen } => {
             crate::discord::cli::serve_http(&s, listen, || open_engine(&s))
         }
@@ -317,27 +337,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Verify(args) => crate::study_cli::verify(&open_engine(&s)?, &args, style),
         Command::Contexts(args) => crate::study_cli::contexts(&open_engine(&s)?, &args, style),
         Command::Trend(args) => crate::study_cli::trend(&open_engine(&s)?, &args, style),
-        Command::Index => {
-            let (_, r) = Engine::rebuild(EngineOptions::from_settings(&s), &progress())?;
-            println!(
-                "indexed {} documents, {} passages, {} speakers from {} in {:.2} s ({:.1} MB/s)",
-                r.documents,
-                r.passages,
-                r.speakers,
-                s.corpus.dir.display(),
-                r.seconds,
-                r.bytes as f64 / 1e6 / r.seconds.max(1e-9)
-            );
-            if r.warnings.is_empty() {
-                println!("no warnings");
-            } else {
-                println!("{} warnings:", r.warnings.len());
-                for w in &r.warnings {
-                    println!("  {w}");
-                }
-            }
-            Ok(0)
-        }
+        Command::Index { full } => index_command(&s, full),
         Command::Check { paths, json } => {
             let reports = crate::corpus::check::check_paths(&paths, &s.corpus.canonical_url_base);
             if json {
@@ -468,4 +468,62 @@ fn healthcheck(addr: &str) -> i32 {
             1
         }
     }
+}
+
+/// `archivist index [--full]`: brings the index up to date (incrementally, then the merges the
+/// merge policy asks for), or rebuilds it whole; prints what it did.
+fn index_command(s: &Settings, full: bool) -> Result<i32> {
+    let opts = EngineOptions::from_settings(s);
+    let report = if full {
+        Some(Engine::rebuild(opts, &progress())?.1)
+    } else {
+        let (engine, report) = Engine::open_with_progress(opts, &progress())?;
+        if engine.merge()? {
+            println!("index segments merged");
+        }
+        report
+    };
+    let Some(r) = report else {
+        let st = crate::index::current(&s.data.dir);
+        println!(
+            "the index of {} is up to date{}",
+            s.corpus.dir.display(),
+            st.map(|c| format!(" ({})", c.dir)).unwrap_or_default()
+        );
+        return Ok(0);
+    };
+    match &r.changes {
+        Some(c) => println!(
+            "updated the index of {} in {:.2} s: {} files added, {} changed, {} removed; \
+             {} documents indexed again ({} passages); now {} documents, {} passages, {} speakers",
+            s.corpus.dir.display(),
+            r.seconds,
+            c.files_added,
+            c.files_changed,
+            c.files_removed,
+            c.documents_indexed,
+            c.passages_indexed,
+            r.documents,
+            r.passages,
+            r.speakers
+        ),
+        None => println!(
+            "indexed {} documents, {} passages, {} speakers from {} in {:.2} s ({:.1} MB/s)",
+            r.documents,
+            r.passages,
+            r.speakers,
+            s.corpus.dir.display(),
+            r.seconds,
+            r.bytes as f64 / 1e6 / r.seconds.max(1e-9)
+        ),
+    }
+    if r.warnings.is_empty() {
+        println!("no warnings");
+    } else {
+        println!("{} warnings:", r.warnings.len());
+        for w in &r.warnings {
+            println!("  {w}");
+        }
+    }
+    Ok(0)
 }

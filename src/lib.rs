@@ -7,6 +7,7 @@ pub mod discord;
 pub mod hash;
 pub mod index;
 pub mod lexicon;
+pub mod metrics;
 pub mod par;
 pub mod search;
 pub mod settings;

@@ -8,7 +8,7 @@ fn main() {
     // The bot logs one line per interaction; other commands only warnings.
     let serving = matches!(
         cli.command,
-        archivist::cli::Command::Serve | archivist::cli::Command::ServeHttp { .. }
+        archivist::cli::Command::Serve { .. } | archivist::cli::Command::ServeHttp { .. }
     );
     init_logging(if serving { "info" } else { "warn" });
     let code = match archivist::cli::run(cli) {

@@ -41,14 +41,62 @@ pub struct Settings {
     pub discord: DiscordSettings,
     pub http: HttpSettings,
     pub log: LogSettings,
+    #[serde(default)]
+    pub metrics: MetricsSettings,
+    #[serde(default)]
+    pub index: IndexSettings,
+}
+
+/// How indexes are built.
+#[derive(Debug, Clone, Deserialize)]
+pub struct IndexSettings {
+    /// Memory all segment writers of a build may hold before writing segments, in MB (split
+    /// among the cores that index; less memory makes more, smaller segments).
+    #[serde(default = "default_writer_memory_mb")]
+    pub writer_memory_mb: usize,
+}
+
+fn default_writer_memory_mb() -> usize {
+    200
+}
+
+impl Default for IndexSettings {
+    fn default() -> IndexSettings {
+        IndexSettings {
+            writer_memory_mb: default_writer_memory_mb(),
+        }
+    }
+}
+
+/// Where `archivist serve` shows its metrics (`serve-http` shows them on its own listener).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MetricsSettings {
+    /// Address of `GET /metrics` for `archivist serve` (e.g. `127.0.0.1:9100`); empty: none.
+    #[serde(default)]
+    pub listen: String,
+}
+
+impl MetricsSettings {
+    pub fn listen(&self) -> Option<&str> {
+        Some(self.listen.trim()).filter(|l| !l.is_empty())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct CorpusSettings {
     pub dir: PathBuf,
     pub canonical_url_base: String,
-    /// Seconds between checks for corpus changes while serving (0: never).
+    /// Seconds between checks for corpus changes while serving (0: never). With file events,
+    /// only the index pointer is checked this often (the events tell of corpus changes).
     pub watch_secs: u64,
+    /// Listen for file events in the corpus (debounced); `false`, or a network file system:
+    /// scan it every `watch_secs` instead.
+    #[serde(default = "yes")]
+    pub watch_events: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -76,6 +124,17 @@ pub struct DiscordSettings {
     pub rate_limit_window_secs: u64,
     pub quotes_per_page: usize,
     pub search_per_page: usize,
+    /// Base URL every Discord REST call goes through (a shared rate-limit proxy when several
+    /// processes use one bot token); empty: Discord itself.
+    #[serde(default)]
+    pub proxy: String,
+}
+
+impl DiscordSettings {
+    /// The REST proxy, if one is set.
+    pub fn proxy(&self) -> Option<&str> {
+        Some(self.proxy.trim()).filter(|p| !p.is_empty())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -160,6 +219,14 @@ impl Settings {
             || !(1..=20).contains(&self.discord.search_per_page)
         {
             bail!("discord.quotes_per_page must be 1-10 and discord.search_per_page 1-20");
+        }
+        if !(32..=65536).contains(&self.index.writer_memory_mb) {
+            bail!("index.writer_memory_mb must be between 32 and 65536");
+        }
+        if let Some(p) = self.discord.proxy() {
+            if !(p.starts_with("http://") || p.starts_with("https://")) {
+                bail!("discord.proxy must be a base URL such as http://127.0.0.1:3000, not {p:?}");
+            }
         }
         if let Some(k) = &self.discord.public_key {
             let k = k.expose();

@@ -83,7 +83,7 @@ fn queries_keep_answering_across_a_live_reload() {
     std::fs::remove_file(corpus.join("new.txt")).unwrap();
     assert!(matches!(
         engine.refresh(false, &|_| {}).unwrap(),
-        Refresh::Rebuilt(_)
+        Refresh::Updated(_)
     ));
     assert!(engine.document("900001").is_err());
     assert!(matches!(
@@ -111,7 +111,7 @@ fn a_damaged_pointer_or_index_is_moved_aside_and_rebuilt() {
     drop(e);
     // Truncated catalog inside the index in service.
     let cur = archivist::index::current(&data).unwrap();
-    std::fs::write(data.join(&cur.dir).join("catalog.json"), "{\"schema_ver").unwrap();
+    std::fs::write(data.join(&cur.dir).join("catalog.bin"), "{\"schema_ver").unwrap();
     let e = Engine::open(options(&corpus, &data)).unwrap();
     assert_eq!(e.stats().documents, 5);
     assert!(data
@@ -128,13 +128,15 @@ fn a_damaged_pointer_or_index_is_moved_aside_and_rebuilt() {
     drop(e);
     // An index of another schema version is not used.
     let cur = archivist::index::current(&data).unwrap();
-    let cat = data.join(&cur.dir).join("catalog.json");
-    let text = std::fs::read_to_string(&cat).unwrap().replacen(
-        &format!("\"schema_version\":{}", archivist::index::SCHEMA_VERSION),
-        "\"schema_version\":0",
-        1,
-    );
-    std::fs::write(&cat, text).unwrap();
+    let cat = data.join(&cur.dir).join("catalog.bin");
+    let mut bytes = std::fs::read(&cat).unwrap();
+    let from = format!("\"schema_version\":{}", archivist::index::SCHEMA_VERSION);
+    let at = bytes
+        .windows(from.len())
+        .position(|w| w == from.as_bytes())
+        .expect("the catalog names its schema version");
+    bytes[at + from.len() - 1] = b'0';
+    std::fs::write(&cat, bytes).unwrap();
     let e = Engine::open(options(&corpus, &data)).unwrap();
     assert_ne!(archivist::index::current(&data).unwrap().dir, cur.dir);
     assert_eq!(e.stats().documents, 5);
@@ -152,9 +154,9 @@ fn a_half_build_left_by_a_killed_process_is_ignored_and_cleaned() {
     std::fs::write(corpus.join("new.txt"), new_doc()).unwrap();
     assert!(matches!(
         e.refresh(false, &|_| {}).unwrap(),
-        Refresh::Rebuilt(_)
+        Refresh::Updated(_)
     ));
-    assert!(!junk.exists(), "the next build removes the half build");
+    assert!(!junk.exists(), "the next update removes the half build");
 }
 
 fn archivist(corpus: &std::path::Path, data: &std::path::Path, args: &[&str]) -> Command {

@@ -132,9 +132,23 @@ pub struct SizeFigures {
     pub cold_max_ms: f64,
     pub fts5_build_s: Option<f64>,
     pub fts5_mb: Option<f64>,
+    /// One document added, changed and removed while serving.
+    #[serde(default)]
+    pub update: Option<UpdateFigures>,
     /// The study tools (absent in results from before they were measured).
     #[serde(default)]
     pub study: Option<study::StudyFigures>,
+}
+
+/// What the update worker measured: from writing (or removing) a corpus file to `ask` answering
+/// from the change, with a serving engine and its watcher (file events, debounce included).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct UpdateFigures {
+    pub add_ms: f64,
+    pub change_ms: f64,
+    pub remove_ms: f64,
+    /// Peak RSS of the serving process across the three updates.
+    pub peak_rss_kb: u64,
 }
 
 /// `archivist bench`: runs the orchestrator, or a worker when `--worker` is given.
@@ -144,6 +158,7 @@ pub fn run(args: &BenchArgs, s: &Settings, config_dir: &Path) -> Result<i32> {
         Some("serve") => return worker_serve(args, s),
         Some("parse") => return worker_parse(args, s),
         Some("ask") => return worker_ask(args, s),
+        Some("update") => return worker_update(args, s),
         Some("study") => return worker_study(args, s),
         Some(w) => bail!("unknown bench worker {w:?}"),
         None => {}
@@ -261,6 +276,9 @@ fn bench_size(
 
     eprintln!("[{size}] cold starts of `archivist ask`");
     let (cold_p50_ms, cold_max_ms) = cold_starts(args, config_dir, dir, &gen)?;
+
+    eprintln!("[{size}] one document added, changed and removed while serving");
+    let update: UpdateFigures = worker(config_dir, "update", dir, true)?;
     Ok(SizeFigures {
         passages: gen.passages,
         documents: gen.documents,
@@ -273,6 +291,7 @@ fn bench_size(
         cold_max_ms,
         fts5_build_s,
         fts5_mb,
+        update: Some(update),
         study: Some(study),
     })
 }
@@ -438,6 +457,72 @@ fn worker_ask(args: &BenchArgs, s: &Settings) -> Result<i32> {
         "{}",
         serde_json::json!({"results": n, "ask": lat, "slowest_us": slowest})
     );
+    Ok(0)
+}
+
+/// Adds a document to the corpus, changes it, removes it, with a serving engine and its watcher;
+/// each time, how long until `ask` answers from the change.
+fn worker_update(args: &BenchArgs, s: &Settings) -> Result<i32> {
+    let dir = args.dir.as_deref().context("--dir is required")?;
+    let gen = generated(dir)?;
+    let opts = options_for(dir, s);
+    let corpus = opts.corpus_dir.clone();
+    let engine = std::sync::Arc::new(Engine::open(opts)?);
+    let _watcher = crate::search::watch::Watcher::spawn(
+        engine.clone(),
+        Duration::from_secs(s.corpus.watch_secs.max(1)),
+    );
+    // A copy of the first document under a new id, holding a word no other passage has.
+    let first = crate::corpus::corpus_files(&corpus)?
+        .into_iter()
+        .next()
+        .context("an empty corpus")?;
+    let template = std::fs::read_to_string(&first)?;
+    let old_id = gen.doc_ids.first().context("no documents")?;
+    let new_id = "990000001";
+    let with_word = |w: &str| {
+        template.replace(old_id.as_str(), new_id).replace(
+            "Translation - English",
+            &format!("Translation - English\n\nThe {w} arrived at the border."),
+        )
+    };
+    let file = corpus.join("zz-bench-update.txt");
+    // With a common word beside the new one, the question always finds passages (an answer
+    // that finds nothing lists suggestions, which costs more than the question at this size).
+    let finds = |w: &str| {
+        engine
+            .ask(&ask_request(&format!("{w} border")))
+            .results
+            .iter()
+            .any(|r| r.doc_id == new_id)
+    };
+    let wait = |w: &str, present: bool| -> Result<f64> {
+        let t = Instant::now();
+        while finds(w) != present {
+            if t.elapsed() > Duration::from_secs(300) {
+                bail!("the update of {w:?} was not visible within 300 s");
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        Ok(t.elapsed().as_secs_f64() * 1e3)
+    };
+    let result = (|| -> Result<UpdateFigures> {
+        std::fs::write(&file, with_word("quillworts"))?;
+        let add_ms = wait("quillworts", true)?;
+        std::fs::write(&file, with_word("zebrawoods"))?;
+        let change_ms = wait("zebrawoods", true)?;
+        std::fs::remove_file(&file)?;
+        let remove_ms = wait("zebrawoods", false)?;
+        Ok(UpdateFigures {
+            add_ms,
+            change_ms,
+            remove_ms,
+            peak_rss_kb: peak_rss_kb(),
+        })
+    })();
+    let _ = std::fs::remove_file(&file);
+    let f = result?;
+    println!("{}", serde_json::to_string(&f)?);
     Ok(0)
 }
 
@@ -616,153 +701,174 @@ pub fn table(all: &[SizeFigures]) -> String {
         o.unwrap_or_else(|| "n/a".into())
     }
     type Row<'a> = (&'a str, Box<dyn Fn(&SizeFigures) -> String>);
-    let rows: Vec<Row> = vec![
-        ("passages", Box::new(|f| f.passages.to_string())),
-        ("documents", Box::new(|f| f.documents.to_string())),
-        (
-            "corpus text (MB)",
-            Box::new(|f| format!("{:.1}", f.corpus_mb)),
-        ),
-        (
-            "index build (s)",
-            Box::new(|f| format!("{:.2}", f.build.seconds)),
-        ),
-        (
-            "index build (MB/s)",
-            Box::new(|f| format!("{:.1}", f.build_mb_s)),
-        ),
-        (
-            "peak RSS, build (MB)",
-            Box::new(move |f| mb(f.build.peak_rss_kb)),
-        ),
-        (
-            "index size on disk (MB)",
-            Box::new(|f| format!("{:.1}", f.index_mb)),
-        ),
-        (
-            "engine open in process (ms)",
-            Box::new(|f| format!("{:.1}", f.serve.open_ms)),
-        ),
-        ("`ask` p50 (ms)", Box::new(move |f| ms(f.serve.ask.p50_us))),
-        ("`ask` p99 (ms)", Box::new(move |f| ms(f.serve.ask.p99_us))),
-        (
-            "raw tantivy p50 (ms)",
-            Box::new(move |f| ms(f.serve.raw.p50_us)),
-        ),
-        (
-            "raw tantivy p99 (ms)",
-            Box::new(move |f| ms(f.serve.raw.p99_us)),
-        ),
-        (
-            "FTS5 p50 (ms)",
-            Box::new(move |f| opt(f.serve.fts5.as_ref().map(|l| ms(l.p50_us)))),
-        ),
-        (
-            "FTS5 p99 (ms)",
-            Box::new(move |f| opt(f.serve.fts5.as_ref().map(|l| ms(l.p99_us)))),
-        ),
-        (
-            "ours / raw, p50",
-            Box::new(|f| format!("{:.2}", f.serve.ask.p50_us / f.serve.raw.p50_us.max(1e-9))),
-        ),
-        (
-            "ours / raw, p99",
-            Box::new(|f| format!("{:.2}", f.serve.ask.p99_us / f.serve.raw.p99_us.max(1e-9))),
-        ),
-        (
-            "ours / FTS5, p50",
-            Box::new(|f| {
-                opt(f
-                    .serve
-                    .fts5
-                    .as_ref()
-                    .map(|l| format!("{:.2}", f.serve.ask.p50_us / l.p50_us.max(1e-9))))
-            }),
-        ),
-        (
-            "ours / FTS5, p99",
-            Box::new(|f| {
-                opt(f
-                    .serve
-                    .fts5
-                    .as_ref()
-                    .map(|l| format!("{:.2}", f.serve.ask.p99_us / l.p99_us.max(1e-9))))
-            }),
-        ),
-        ("`doc` p50 (ms)", Box::new(move |f| ms(f.serve.doc.p50_us))),
-        ("`doc` p99 (ms)", Box::new(move |f| ms(f.serve.doc.p99_us))),
-        (
-            "peak RSS, serving (MB)",
-            Box::new(move |f| mb(f.serve.serve_peak_rss_kb)),
-        ),
-        (
-            "cold `archivist ask` p50 (ms)",
-            Box::new(|f| format!("{:.0}", f.cold_p50_ms)),
-        ),
-        (
-            "cold `archivist ask` max (ms)",
-            Box::new(|f| format!("{:.0}", f.cold_max_ms)),
-        ),
-        (
-            "questions answered",
-            Box::new(|f| format!("{}/{}", f.serve.answered, f.serve.questions)),
-        ),
-        (
-            "`verify` p50 (ms), 60-word quotations",
-            Box::new(move |f| opt(f.study.as_ref().map(|st| ms(st.verify.p50_us)))),
-        ),
-        (
-            "`verify` p99 (ms), 60-word quotations",
-            Box::new(move |f| opt(f.study.as_ref().map(|st| ms(st.verify.p99_us)))),
-        ),
-        (
-            "`verify` verdicts right",
-            Box::new(|f| {
-                opt(f.study.as_ref().map(|st| {
-                    let (r, n) = st
-                        .verdicts_right
-                        .values()
-                        .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-                    format!("{r}/{n}")
-                }))
-            }),
-        ),
-        (
-            "`contexts` p50 / p99 (ms)",
-            Box::new(move |f| {
-                opt(f
-                    .study
-                    .as_ref()
-                    .map(|st| format!("{} / {}", ms(st.contexts.p50_us), ms(st.contexts.p99_us))))
-            }),
-        ),
-        (
-            "`trend` p50 / p99 (ms)",
-            Box::new(move |f| {
-                opt(f
-                    .study
-                    .as_ref()
-                    .map(|st| format!("{} / {}", ms(st.trend.p50_us), ms(st.trend.p99_us))))
-            }),
-        ),
-        (
-            "first `trend`, word counts (ms)",
-            Box::new(move |f| {
-                opt(f
-                    .study
-                    .as_ref()
-                    .map(|st| format!("{:.0}", st.trend_first_ms)))
-            }),
-        ),
-        (
-            "FTS5 build (s)",
-            Box::new(move |f| opt(f.fts5_build_s.map(|s| format!("{s:.1}")))),
-        ),
-        (
-            "FTS5 database (MB)",
-            Box::new(move |f| opt(f.fts5_mb.map(|s| format!("{s:.1}")))),
-        ),
-    ];
+    let rows: Vec<Row> =
+        vec![
+            ("passages", Box::new(|f| f.passages.to_string())),
+            ("documents", Box::new(|f| f.documents.to_string())),
+            (
+                "corpus text (MB)",
+                Box::new(|f| format!("{:.1}", f.corpus_mb)),
+            ),
+            (
+                "index build (s)",
+                Box::new(|f| format!("{:.2}", f.build.seconds)),
+            ),
+            (
+                "index build (MB/s)",
+                Box::new(|f| format!("{:.1}", f.build_mb_s)),
+            ),
+            (
+                "peak RSS, build (MB)",
+                Box::new(move |f| mb(f.build.peak_rss_kb)),
+            ),
+            (
+                "index size on disk (MB)",
+                Box::new(|f| format!("{:.1}", f.index_mb)),
+            ),
+            (
+                "engine open in process (ms)",
+                Box::new(|f| format!("{:.1}", f.serve.open_ms)),
+            ),
+            ("`ask` p50 (ms)", Box::new(move |f| ms(f.serve.ask.p50_us))),
+            ("`ask` p99 (ms)", Box::new(move |f| ms(f.serve.ask.p99_us))),
+            (
+                "raw tantivy p50 (ms)",
+                Box::new(move |f| ms(f.serve.raw.p50_us)),
+            ),
+            (
+                "raw tantivy p99 (ms)",
+                Box::new(move |f| ms(f.serve.raw.p99_us)),
+            ),
+            (
+                "FTS5 p50 (ms)",
+                Box::new(move |f| opt(f.serve.fts5.as_ref().map(|l| ms(l.p50_us)))),
+            ),
+            (
+                "FTS5 p99 (ms)",
+                Box::new(move |f| opt(f.serve.fts5.as_ref().map(|l| ms(l.p99_us)))),
+            ),
+            (
+                "ours / raw, p50",
+                Box::new(|f| format!("{:.2}", f.serve.ask.p50_us / f.serve.raw.p50_us.max(1e-9))),
+            ),
+            (
+                "ours / raw, p99",
+                Box::new(|f| format!("{:.2}", f.serve.ask.p99_us / f.serve.raw.p99_us.max(1e-9))),
+            ),
+            (
+                "ours / FTS5, p50",
+                Box::new(|f| {
+                    opt(f
+                        .serve
+                        .fts5
+                        .as_ref()
+                        .map(|l| format!("{:.2}", f.serve.ask.p50_us / l.p50_us.max(1e-9))))
+                }),
+            ),
+            (
+                "ours / FTS5, p99",
+                Box::new(|f| {
+                    opt(f
+                        .serve
+                        .fts5
+                        .as_ref()
+                        .map(|l| format!("{:.2}", f.serve.ask.p99_us / l.p99_us.max(1e-9))))
+                }),
+            ),
+            ("`doc` p50 (ms)", Box::new(move |f| ms(f.serve.doc.p50_us))),
+            ("`doc` p99 (ms)", Box::new(move |f| ms(f.serve.doc.p99_us))),
+            (
+                "peak RSS, serving (MB)",
+                Box::new(move |f| mb(f.serve.serve_peak_rss_kb)),
+            ),
+            (
+                "cold `archivist ask` p50 (ms)",
+                Box::new(|f| format!("{:.0}", f.cold_p50_ms)),
+            ),
+            (
+                "cold `archivist ask` max (ms)",
+                Box::new(|f| format!("{:.0}", f.cold_max_ms)),
+            ),
+            (
+                "add / change / remove a document, visible after (ms)",
+                Box::new(|f| {
+                    opt(f.update.as_ref().map(|u| {
+                        format!("{:.0} / {:.0} / {:.0}", u.add_ms, u.change_ms, u.remove_ms)
+                    }))
+                }),
+            ),
+            (
+                "slowest of the three / full build",
+                Box::new(|f| {
+                    opt(f.update.as_ref().map(|u| {
+                        let worst = u.add_ms.max(u.change_ms).max(u.remove_ms);
+                        format!("{:.3}", worst / 1e3 / f.build.seconds.max(1e-9))
+                    }))
+                }),
+            ),
+            (
+                "peak RSS, serving with updates (MB)",
+                Box::new(move |f| opt(f.update.as_ref().map(|u| mb(u.peak_rss_kb)))),
+            ),
+            (
+                "questions answered",
+                Box::new(|f| format!("{}/{}", f.serve.answered, f.serve.questions)),
+            ),
+            (
+                "`verify` p50 (ms), 60-word quotations",
+                Box::new(move |f| opt(f.study.as_ref().map(|st| ms(st.verify.p50_us)))),
+            ),
+            (
+                "`verify` p99 (ms), 60-word quotations",
+                Box::new(move |f| opt(f.study.as_ref().map(|st| ms(st.verify.p99_us)))),
+            ),
+            (
+                "`verify` verdicts right",
+                Box::new(|f| {
+                    opt(f.study.as_ref().map(|st| {
+                        let (r, n) = st
+                            .verdicts_right
+                            .values()
+                            .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+                        format!("{r}/{n}")
+                    }))
+                }),
+            ),
+            (
+                "`contexts` p50 / p99 (ms)",
+                Box::new(move |f| {
+                    opt(f.study.as_ref().map(|st| {
+                        format!("{} / {}", ms(st.contexts.p50_us), ms(st.contexts.p99_us))
+                    }))
+                }),
+            ),
+            (
+                "`trend` p50 / p99 (ms)",
+                Box::new(move |f| {
+                    opt(f
+                        .study
+                        .as_ref()
+                        .map(|st| format!("{} / {}", ms(st.trend.p50_us), ms(st.trend.p99_us))))
+                }),
+            ),
+            (
+                "first `trend`, word counts (ms)",
+                Box::new(move |f| {
+                    opt(f
+                        .study
+                        .as_ref()
+                        .map(|st| format!("{:.0}", st.trend_first_ms)))
+                }),
+            ),
+            (
+                "FTS5 build (s)",
+                Box::new(move |f| opt(f.fts5_build_s.map(|s| format!("{s:.1}")))),
+            ),
+            (
+                "FTS5 database (MB)",
+                Box::new(move |f| opt(f.fts5_mb.map(|s| format!("{s:.1}")))),
+            ),
+        ];
     let mut out = String::from("| |");
     for f in all {
         out.push_str(&format!(" {} |", f.passages));

@@ -28,6 +28,17 @@ fn token(s: &Settings) -> Result<String> {
     }
 }
 
+/// The corpus watcher of a server (none when `corpus.watch_secs` is 0).
+fn watcher(s: &Settings, engine: &Arc<Engine>) -> Option<Watcher> {
+    (s.corpus.watch_secs > 0).then(|| {
+        Watcher::spawn_with(
+            engine.clone(),
+            Duration::from_secs(s.corpus.watch_secs),
+            s.corpus.watch_events,
+        )
+    })
+}
+
 fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -35,12 +46,23 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
-/// `archivist serve`: answers interactions over the gateway until SIGINT/SIGTERM.
-pub fn serve(s: &Settings, open: impl FnOnce() -> Result<Engine>) -> Result<i32> {
+/// `archivist serve`: answers interactions over the gateway until SIGINT/SIGTERM; `shards`: the
+/// shard range this process runs (`None`: all that Discord recommends).
+pub fn serve(
+    s: &Settings,
+    shards: Option<gateway::Shards>,
+    open: impl FnOnce() -> Result<Engine>,
+) -> Result<i32> {
     let token = token(s)?;
+    let metrics_at: Option<std::net::SocketAddr> = match s.metrics.listen() {
+        Some(l) => Some(l.parse().with_context(|| {
+            format!("metrics.listen must be an address like 127.0.0.1:9100, not {l:?}")
+        })?),
+        None => None,
+    };
+    crate::metrics::install();
     let engine = Arc::new(open()?);
-    let _watcher = (s.corpus.watch_secs > 0)
-        .then(|| Watcher::spawn(engine.clone(), Duration::from_secs(s.corpus.watch_secs)));
+    let _watcher = watcher(s, &engine);
     let ctx = Arc::new(DispatchContext::new(engine.clone(), &s.discord));
     let stats = engine.stats();
     tracing::info!(
@@ -50,7 +72,14 @@ pub fn serve(s: &Settings, open: impl FnOnce() -> Result<Engine>) -> Result<i32>
     );
     runtime()?.block_on(async move {
         tokio::spawn(rebuild_on_sighup(engine));
-        gateway::serve(&token, ctx).await
+        if let Some(addr) = metrics_at {
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr} for metrics"))?;
+            tracing::info!(listen = %listener.local_addr()?, "metrics at GET /metrics");
+            tokio::spawn(crate::metrics::serve(listener, gateway::shutdown_signal()));
+        }
+        gateway::serve(&token, ctx, s.discord.proxy(), shards).await
     })?;
     Ok(0)
 }
@@ -71,15 +100,16 @@ pub fn serve_http(
         ),
     };
     let listen = listen.unwrap_or_else(|| s.http.listen.clone());
+    crate::metrics::install();
     let addr: std::net::SocketAddr = listen.parse().with_context(|| {
         format!("--listen must be an address like 0.0.0.0:8080, not {listen:?}")
     })?;
     let engine = Arc::new(open()?);
-    let _watcher = (s.corpus.watch_secs > 0)
-        .then(|| Watcher::spawn(engine.clone(), Duration::from_secs(s.corpus.watch_secs)));
+    let _watcher = watcher(s, &engine);
     let ctx = Arc::new(DispatchContext::new(engine.clone(), &s.discord));
-    let rest = Arc::new(serenity::all::Http::new(
+    let rest = Arc::new(gateway::rest_client(
         s.discord.token.as_ref().map_or("", |t| t.expose().trim()),
+        s.discord.proxy(),
     ));
     if s.discord.application_id != 0 {
         rest.set_application_id(serenity::all::ApplicationId::new(s.discord.application_id));

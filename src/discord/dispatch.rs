@@ -115,6 +115,12 @@ pub fn dispatch_at(ctx: &DispatchContext, interaction: &Interaction, now: Instan
         result = outcome.result,
         "interaction"
     );
+    crate::metrics::interaction(
+        &outcome.what,
+        outcome.result,
+        outcome.results,
+        started.elapsed(),
+    );
     response
 }
 

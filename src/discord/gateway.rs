@@ -237,32 +237,95 @@ async fn deliver_after(out: &impl Outbox, deferred: &Response, response: Respons
     }
 }
 
-/// Connects to the gateway and answers interactions until SIGINT or SIGTERM.
-pub async fn serve(token: &str, ctx: Arc<DispatchContext>) -> Result<()> {
-    run(Http::new(token), ctx, shutdown_signal()).await
+/// A REST client for `token`; through `proxy` (a base URL such as `http://127.0.0.1:3000`)
+/// when given. A proxy shared by several processes keeps the rate limits for all of them, so
+/// this process's own rate limiter is then off.
+pub fn rest_client(token: &str, proxy: Option<&str>) -> Http {
+    let b = serenity::all::HttpBuilder::new(token);
+    match proxy {
+        Some(p) => b
+            .proxy(p.trim_end_matches('/'))
+            .ratelimiter_disabled(true)
+            .build(),
+        None => b.build(),
+    }
+}
+
+/// Which gateway shards a process runs: `range` of `total` (Discord splits a bot's guilds
+/// among `total` shards by guild id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shards {
+    pub range: std::ops::Range<u32>,
+    pub total: u32,
+}
+
+impl Shards {
+    /// `A..B` (shards A up to but not including B) of `total`.
+    pub fn parse(range: &str, total: u32) -> Result<Shards> {
+        let (a, b) = range
+            .split_once("..")
+            .context("--shards is a range such as 0..4 (shards 0, 1, 2 and 3)")?;
+        let parse = |x: &str| -> Result<u32> {
+            x.trim()
+                .parse()
+                .with_context(|| format!("{x:?} in --shards is not a shard number"))
+        };
+        let (a, b) = (parse(a)?, parse(b)?);
+        if a >= b || b > total {
+            bail!(
+                "--shards {a}..{b} must be a non-empty range within --total {total} (0..{total})"
+            );
+        }
+        Ok(Shards { range: a..b, total })
+    }
+}
+
+/// Connects to the gateway and answers interactions until SIGINT or SIGTERM: all the shards
+/// Discord recommends (`GET /gateway/bot`), or the given range of them.
+pub async fn serve(
+    token: &str,
+    ctx: Arc<DispatchContext>,
+    proxy: Option<&str>,
+    shards: Option<Shards>,
+) -> Result<()> {
+    run_shards(rest_client(token, proxy), ctx, shutdown_signal(), shards).await
 }
 
 /// [`serve`] with the REST client given (e.g. `HttpBuilder::proxy` to a stand-in Discord, whose
-/// `GET /gateway` names the websocket to connect to) and stopping when `shutdown` resolves.
+/// `GET /gateway/bot` names the websocket to connect to) and stopping when `shutdown` resolves.
 pub async fn run(
     http: Http,
     ctx: Arc<DispatchContext>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
+    run_shards(http, ctx, shutdown, None).await
+}
+
+/// [`run`] for a range of shards (`None`: as many as Discord recommends).
+pub async fn run_shards(
+    http: Http,
+    ctx: Arc<DispatchContext>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    shards: Option<Shards>,
+) -> Result<()> {
     let mut client = ClientBuilder::new_with_http(http, GatewayIntents::empty())
         .event_handler(Handler { ctx })
         .await
         .context("cannot create the Discord client")?;
-    let shards = client.shard_manager.clone();
+    let manager = client.shard_manager.clone();
     tokio::spawn(async move {
         shutdown.await;
         tracing::info!("shutting down");
-        shards.shutdown_all().await;
+        manager.shutdown_all().await;
     });
-    client
-        .start()
-        .await
-        .context("the Discord gateway connection failed")?;
+    let started = match &shards {
+        Some(s) => {
+            tracing::info!(shards = ?s.range, total = s.total, "starting gateway shards");
+            client.start_shard_range(s.range.clone(), s.total).await
+        }
+        None => client.start_autosharded().await,
+    };
+    started.context("the Discord gateway connection failed")?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -105,6 +105,7 @@ pub fn router(
     Router::new()
         .route("/interactions", post(interactions))
         .route("/healthz", get(healthz))
+        .route("/metrics", get(crate::metrics::endpoint))
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn(log_request))
         .with_state(state)

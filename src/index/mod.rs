@@ -1,22 +1,31 @@
-//! The on-disk index: a tantivy index of passages plus `catalog.json` (document metadata and
-//! speakers), built from the corpus into a fresh directory and swapped in by rewriting the
-//! `CURRENT` pointer, so a crash mid-build never leaves a half index in service.
+//! The on-disk index: a tantivy index of passages plus the catalog (document metadata and
+//! speakers, [`catalog`]), built from the corpus into a fresh directory and swapped in by
+//! rewriting the `CURRENT` pointer, so a crash mid-build never leaves a half index in service.
 //!
 //! Layout of the data directory:
 //! ```text
 //! data/CURRENT              {"dir": "index-…", "fingerprint": "…"} — the index in service
-//! data/index-<time>-<pid>/  tantivy files + catalog.json
+//! data/index-<time>-<pid>/  tantivy files, catalog.bin, files.json (the corpus files' stamps),
+//!                           derived.json (the lexicon, made on first open: search::derived)
 //! ```
 //! The fingerprint covers the corpus files (names, sizes, modification times), the schema
-//! version and the link base, so any change to them rebuilds on next use.
+//! version and the link base, so any change to them brings the index up to date on next use:
+//! incrementally ([`update`]: only the changed documents are indexed again) or, when that
+//! cannot be done, by a full build. Index directories are never changed once in service: an
+//! update or a merge ([`merge`]) makes a new one, sharing the unchanged segment files by hard
+//! links.
 //!
 //! A build indexes one share of the corpus per core, each into segments of its own, and lists
 //! the segments in corpus order: the index, and so every answer, is the same whatever the number
 //! of cores or the threads' timing (see `write_index`).
 
+pub mod catalog;
+pub mod merge;
 pub mod schema;
+pub mod stats;
 pub mod stem;
 pub mod tokens;
+pub mod update;
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -26,45 +35,50 @@ use serde::{Deserialize, Serialize};
 use tantivy::{doc, Directory, Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::corpus::{corpus_files, Corpus, DocMeta, Document, Speaker};
+pub use catalog::Catalog;
 pub use schema::{Fields, SCHEMA_VERSION};
 
 /// Bytes per compressed block of stored passages.
 const DOCSTORE_BLOCKSIZE: usize = 4096;
 
 /// What the catalog holds about one document (everything but the passages' text).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct DocRecord {
     pub meta: DocMeta,
     pub speakers: Vec<Speaker>,
     pub passages: u32,
-}
-
-/// `catalog.json`: documents, build time and the warnings of the build.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Catalog {
-    pub schema_version: u32,
-    pub built_at: u64,
-    pub documents: Vec<DocRecord>,
-    pub passages: usize,
-    pub warnings: Vec<String>,
+    /// The number its passages carry in the index (the `doc_ord` fast field). A full build
+    /// numbers documents by their place in the catalog; an incremental update keeps the number
+    /// of every document it does not re-index and gives the ones it does new numbers, so the
+    /// passages already indexed stay valid while documents are inserted before them.
+    #[serde(default)]
+    pub serial: u64,
 }
 
 impl Catalog {
-    /// The catalog of `documents` and the warnings of their build, made now.
-    fn of(documents: &[Document], warnings: Vec<String>) -> Catalog {
-        Catalog {
-            schema_version: SCHEMA_VERSION,
-            built_at: now_secs(),
-            passages: documents.iter().map(|d| d.passages.len()).sum(),
-            warnings,
-            documents: documents
-                .iter()
-                .map(|d| DocRecord {
-                    meta: d.meta.clone(),
-                    speakers: d.speakers.clone(),
-                    passages: d.passages.len() as u32,
-                })
-                .collect(),
+    /// The catalog place of each serial number, for an index whose serials are not all places.
+    fn places_by_serial(&self) -> Option<Vec<u32>> {
+        let serials = self.documents.serials();
+        if serials.iter().enumerate().all(|(i, &s)| s == i as u64) {
+            return None;
+        }
+        let top = serials.iter().copied().max().unwrap_or(0);
+        let mut out = vec![u32::MAX; top as usize + 1];
+        for (i, &s) in serials.iter().enumerate() {
+            out[s as usize] = i as u32;
+        }
+        Some(out)
+    }
+}
+
+impl DocRecord {
+    /// The record of a document whose passages carry `serial`.
+    pub fn of(d: &Document, serial: u64) -> DocRecord {
+        DocRecord {
+            meta: d.meta.clone(),
+            speakers: d.speakers.clone(),
+            passages: d.passages.len() as u32,
+            serial,
         }
     }
 }
@@ -87,6 +101,34 @@ pub struct OpenIndex {
     pub name: String,
     /// Fingerprint of the corpus it was built from.
     pub fingerprint: String,
+    /// What the deleted passages of an incrementally updated index contributed to its
+    /// statistics (empty for an index built whole).
+    pub deleted: stats::Deleted,
+    /// The catalog place of each document serial (`None`: serials are places).
+    places: Option<Vec<u32>>,
+}
+
+impl OpenIndex {
+    /// BM25 statistics of the live passages of `searcher` (a searcher of this index).
+    pub fn stats<'a>(&'a self, searcher: &'a tantivy::Searcher) -> stats::Stats<'a> {
+        stats::Stats {
+            searcher,
+            deleted: &self.deleted,
+            text: self.fields.text,
+        }
+    }
+
+    /// The catalog place of the document whose passages carry `serial` (the `doc_ord` fast
+    /// field).
+    pub fn place_of(&self, serial: u64) -> Option<usize> {
+        match &self.places {
+            None => Some(serial as usize),
+            Some(p) => p
+                .get(serial as usize)
+                .filter(|&&i| i != u32::MAX)
+                .map(|&i| i as usize),
+        }
+    }
 }
 
 /// What a build did, for `archivist index`.
@@ -98,12 +140,59 @@ pub struct BuildReport {
     pub warnings: Vec<String>,
     pub seconds: f64,
     pub bytes: u64,
+    /// For an incremental update: what changed (`None`: a full build).
+    pub changes: Option<update::Changes>,
+}
+
+/// One corpus file as an index saw it: its name within the corpus, size and modification time.
+/// An index keeps the stamps of the files it was made from (`files.json`), so that an update
+/// re-reads only the files whose stamp changed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FileStamp {
+    pub name: String,
+    pub size: u64,
+    pub mtime_ns: u64,
+}
+
+/// The stamps of the corpus files of `corpus_dir` (those [`corpus_files`] lists), in its order.
+pub fn scan(corpus_dir: &Path) -> Result<Vec<FileStamp>> {
+    let files = corpus_files(corpus_dir)
+        .with_context(|| format!("cannot read the corpus directory {}", corpus_dir.display()))?;
+    // Tens of thousands of files in a big corpus: stated on all cores (a cold `ask` waits for it).
+    let stamps = crate::par::map(&files, |f| {
+        // A file removed since the directory was listed is simply not there.
+        let md = std::fs::metadata(f).ok()?;
+        let mtime_ns = md
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        // The name as `corpus_name` gives it; a plain relative path is that name already.
+        let name = match f.strip_prefix(corpus_dir).ok().and_then(|r| r.to_str()) {
+            Some(r)
+                if std::path::MAIN_SEPARATOR == '/' && !r.contains("//") && !r.contains("./") =>
+            {
+                r.to_string()
+            }
+            _ => crate::corpus::corpus_name(corpus_dir, f),
+        };
+        Some(FileStamp {
+            name,
+            size: md.len(),
+            mtime_ns,
+        })
+    });
+    Ok(stamps.into_iter().flatten().collect())
 }
 
 /// A fingerprint of the corpus files and everything else an index depends on.
 pub fn fingerprint(corpus_dir: &Path, canonical_base: &str) -> Result<String> {
-    let files = corpus_files(corpus_dir)
-        .with_context(|| format!("cannot read the corpus directory {}", corpus_dir.display()))?;
+    Ok(fingerprint_of(&scan(corpus_dir)?, canonical_base))
+}
+
+/// The fingerprint of a scan of the corpus ([`scan`]).
+pub fn fingerprint_of(files: &[FileStamp], canonical_base: &str) -> String {
     // FNV-1a: stable across runs and platforms, unlike std's hasher.
     let mut h: u64 = 0xcbf29ce484222325;
     let mut eat = |bytes: &[u8]| {
@@ -114,22 +203,15 @@ pub fn fingerprint(corpus_dir: &Path, canonical_base: &str) -> Result<String> {
     };
     eat(&SCHEMA_VERSION.to_le_bytes());
     eat(canonical_base.as_bytes());
-    for f in &files {
-        let md = std::fs::metadata(f)?;
-        let mtime = md
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        eat(crate::corpus::corpus_name(corpus_dir, f).as_bytes());
-        eat(&md.len().to_le_bytes());
-        eat(&mtime.to_le_bytes());
+    for f in files {
+        eat(f.name.as_bytes());
+        eat(&f.size.to_le_bytes());
+        eat(&f.mtime_ns.to_le_bytes());
     }
-    Ok(format!("{h:016x}-{}", files.len()))
+    format!("{h:016x}-{}", files.len())
 }
 
-fn now_secs() -> u64 {
+pub(crate) fn now_secs() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -143,15 +225,17 @@ fn now_nanos() -> u128 {
         .unwrap_or(0)
 }
 
-/// Opens the index in service when it is up to date with the corpus; otherwise builds one.
-/// `progress` is told about builds (for a progress bar).
+/// Opens the index in service when it is up to date with the corpus; otherwise brings it up to
+/// date: incrementally when it can ([`update`]), else by a full build. `progress` is told about
+/// builds (for a progress bar).
 pub fn open_or_build(
     corpus_dir: &Path,
     data_dir: &Path,
     canonical_base: &str,
     progress: &dyn Fn(BuildEvent),
 ) -> Result<(OpenIndex, Option<BuildReport>)> {
-    let fp = fingerprint(corpus_dir, canonical_base)?;
+    let files = scan(corpus_dir)?;
+    let fp = fingerprint_of(&files, canonical_base);
     if let Some(ix) = open_current(data_dir, &fp) {
         return Ok((ix, None));
     }
@@ -159,11 +243,44 @@ pub fn open_or_build(
         .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
     let lock = BuildLock::acquire(data_dir)?;
     // Another process may have built it while this one waited for the lock.
+    let files = scan(corpus_dir)?;
+    let fp = fingerprint_of(&files, canonical_base);
     if let Some(ix) = open_current(data_dir, &fp) {
         return Ok((ix, None));
     }
-    let (ix, report) = build_locked(corpus_dir, data_dir, canonical_base, progress, &lock)?;
+    let job = Job {
+        corpus_dir,
+        data_dir,
+        canonical_base,
+        files,
+        fingerprint: fp,
+    };
+    if let Some(previous) = open_current_any(data_dir) {
+        match update::update_locked(&job, &previous, progress, &lock) {
+            Ok(Some(done)) => return Ok((done.0, Some(done.1))),
+            Ok(None) => {}
+            Err(e) => tracing::warn!("incremental update failed, building the index whole: {e:#}"),
+        }
+    }
+    let (ix, report) = build_locked(&job, progress, &lock)?;
     Ok((ix, Some(report)))
+}
+
+/// What a build or an update works from: the corpus, the data directory, the link base and the
+/// scan of the corpus taken under the build lock.
+pub(crate) struct Job<'a> {
+    pub corpus_dir: &'a Path,
+    pub data_dir: &'a Path,
+    pub canonical_base: &'a str,
+    pub files: Vec<FileStamp>,
+    pub fingerprint: String,
+}
+
+/// The index in service whatever corpus it was built from, if it opens (a damaged one is moved
+/// aside, as [`open_current`] does).
+fn open_current_any(data_dir: &Path) -> Option<OpenIndex> {
+    let cur = current(data_dir)?;
+    open_current(data_dir, &cur.fingerprint)
 }
 
 /// The index in service, if it matches `fp` and opens. A damaged pointer or index is moved
@@ -262,49 +379,46 @@ pub fn build(
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
     let lock = BuildLock::acquire(data_dir)?;
-    build_locked(corpus_dir, data_dir, canonical_base, progress, &lock)
+    let files = scan(corpus_dir)?;
+    let job = Job {
+        corpus_dir,
+        data_dir,
+        canonical_base,
+        fingerprint: fingerprint_of(&files, canonical_base),
+        files,
+    };
+    build_locked(&job, progress, &lock)
 }
 
 fn build_locked(
-    corpus_dir: &Path,
-    data_dir: &Path,
-    canonical_base: &str,
+    job: &Job,
     progress: &dyn Fn(BuildEvent),
     _lock: &BuildLock,
 ) -> Result<(OpenIndex, BuildReport)> {
+    let Job {
+        corpus_dir,
+        data_dir,
+        canonical_base,
+        ..
+    } = *job;
     let started = std::time::Instant::now();
-    let fp = fingerprint(corpus_dir, canonical_base)?;
+    let fp = job.fingerprint.clone();
     let corpus = Corpus::load(corpus_dir, canonical_base)?;
     let loaded = started.elapsed();
     for w in &corpus.warnings {
         tracing::warn!("{w}");
     }
     let previous = current(data_dir).map(|c| c.dir);
-    let name = format!("index-{}-{}", now_nanos(), std::process::id());
+    let name = new_index_name();
     let dir = data_dir.join(&name);
     let tmp = data_dir.join(format!(".{name}.building"));
     std::fs::create_dir_all(&tmp)?;
     let catalog = Catalog::of(&corpus.documents, corpus.warnings);
-    let mut speakers: Vec<&str> = catalog
-        .documents
-        .iter()
-        .flat_map(|d| d.speakers.iter().map(|s| s.name.as_str()))
-        .collect();
-    speakers.sort_unstable();
-    speakers.dedup();
-    let speakers = speakers.len();
+    let speakers = speaker_count(&catalog);
     let bytes = write_index(corpus.documents, &catalog, &tmp, progress, 0)?;
+    update::write_manifest(&tmp, job)?;
     let indexed = started.elapsed();
-    std::fs::rename(&tmp, &dir)?;
-    // Swap: write the new pointer beside the old one, then rename over it (atomic on POSIX).
-    let cur = Current {
-        dir: name.clone(),
-        fingerprint: fp,
-    };
-    let ptr_tmp = data_dir.join(format!(".CURRENT.{}", std::process::id()));
-    std::fs::write(&ptr_tmp, serde_json::to_vec(&cur)?)?;
-    std::fs::rename(&ptr_tmp, data_dir.join("CURRENT"))?;
-    remove_old(data_dir, &name, previous.as_deref());
+    let cur = publish(data_dir, &tmp, &name, fp, previous.as_deref())?;
     let mut report = BuildReport {
         documents: catalog.documents.len(),
         passages: catalog.passages,
@@ -312,6 +426,7 @@ fn build_locked(
         warnings: catalog.warnings.clone(),
         seconds: 0.0,
         bytes,
+        changes: None,
     };
     // The catalog is in memory already: not read back from the file just written.
     let ix = open_with_catalog(&dir, &cur, catalog)?;
@@ -324,6 +439,34 @@ fn build_locked(
         report.seconds - indexed.as_secs_f64()
     );
     Ok((ix, report))
+}
+
+/// Moves a finished index directory `tmp` into place as `name` and swaps it into service:
+/// the new pointer is written beside the old one, then renamed over it (atomic on POSIX).
+/// Then removes what is no longer needed (keeping `previous`, which other processes may still
+/// be serving from).
+pub(crate) fn publish(
+    data_dir: &Path,
+    tmp: &Path,
+    name: &str,
+    fingerprint: String,
+    previous: Option<&str>,
+) -> Result<Current> {
+    std::fs::rename(tmp, data_dir.join(name))?;
+    let cur = Current {
+        dir: name.to_string(),
+        fingerprint,
+    };
+    let ptr_tmp = data_dir.join(format!(".CURRENT.{}", std::process::id()));
+    std::fs::write(&ptr_tmp, serde_json::to_vec(&cur)?)?;
+    std::fs::rename(&ptr_tmp, data_dir.join("CURRENT"))?;
+    remove_old(data_dir, name, previous);
+    Ok(cur)
+}
+
+/// A fresh name for an index directory.
+pub(crate) fn new_index_name() -> String {
+    format!("index-{}-{}", now_nanos(), std::process::id())
 }
 
 /// Removes index directories no longer in service and half builds a killed process left, keeping
@@ -400,15 +543,13 @@ fn write_index(
                 let (index, indexed, running) = (&index, &indexed, running.clone());
                 s.spawn(move || {
                     let _running = running;
-                    index_share(index, share, &f, indexed, helped)
+                    index_share(index, share, &f, indexed, helped, share_count)
                 })
             })
             .collect();
         drop(running);
         // This thread writes the catalog and reports progress while the shares are indexed.
-        let catalog_written = serde_json::to_vec(catalog)
-            .map_err(anyhow::Error::from)
-            .and_then(|json| Ok(std::fs::write(dir.join("catalog.json"), json)?));
+        let catalog_written = write_catalog(dir, catalog);
         let mut told = 0;
         let tick = std::time::Duration::from_millis(50);
         while done.recv_timeout(tick) != Err(std::sync::mpsc::RecvTimeoutError::Disconnected) {
@@ -433,10 +574,21 @@ fn write_index(
     progress(BuildEvent::Indexed {
         passages: catalog.passages,
     });
+    write_meta(&index, segments, catalog.passages as u64)?;
+    Ok(bytes)
+}
+
+/// Writes tantivy's list of segments (`meta.json`), in the order given: the order of the
+/// passages in the index.
+pub(crate) fn write_meta(
+    index: &Index,
+    segments: Vec<tantivy::index::SegmentMeta>,
+    opstamp: u64,
+) -> Result<()> {
     let meta = tantivy::IndexMeta {
         index_settings: index.settings().clone(),
         persisted_custom_extensions: Vec::new(),
-        opstamp: catalog.passages as u64,
+        opstamp,
         segments,
         schema: index.schema(),
         payload: None,
@@ -447,7 +599,24 @@ fn write_index(
     index
         .directory()
         .atomic_write(Path::new(META_FILE), &json)?;
-    Ok(bytes)
+    Ok(())
+}
+
+/// Writes the catalog of an index into its directory.
+pub(crate) fn write_catalog(dir: &Path, catalog: &Catalog) -> Result<()> {
+    catalog.write(dir)
+}
+
+/// Distinct speaker names of a catalog.
+pub(crate) fn speaker_count(catalog: &Catalog) -> usize {
+    let mut speakers: Vec<&str> = catalog
+        .documents
+        .iter()
+        .flat_map(|d| d.speakers.iter().map(|s| s.name.as_str()))
+        .collect();
+    speakers.sort_unstable();
+    speakers.dedup();
+    speakers.len()
 }
 
 /// tantivy's list of segments, which [`write_index`] writes itself.
@@ -459,8 +628,26 @@ const META_FILE: &str = "meta.json";
 /// one segment, and a bigger one is built on all cores (100,000 passages: 1.1 s against 1.65 s).
 const MIN_SHARE_BYTES: u64 = 16 << 20;
 
-/// Memory of one share's segment writer before it writes a segment.
-const WRITER_MEMORY: usize = 100_000_000;
+/// Memory all segment writers of a build may hold before they write their segments, split
+/// among the shares (`index.writer_memory_mb`; a smaller budget makes more, smaller segments).
+static WRITER_BUDGET: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(DEFAULT_WRITER_BUDGET);
+/// 100 MB per share on a 2-core machine.
+const DEFAULT_WRITER_BUDGET: usize = 200_000_000;
+/// Least memory a segment writer gets.
+const MIN_WRITER_MEMORY: usize = 16_000_000;
+
+/// Sets the memory budget of the segment writers of every later build (bytes, all shares
+/// together); from the `index.writer_memory_mb` setting.
+pub fn set_writer_budget(bytes: usize) {
+    WRITER_BUDGET.store(bytes, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Memory of one of `shares` segment writers before it writes a segment.
+fn writer_memory(shares: usize) -> usize {
+    (WRITER_BUDGET.load(std::sync::atomic::Ordering::Relaxed) / shares.max(1))
+        .max(MIN_WRITER_MEMORY)
+}
 
 /// `documents` (numbered by their place in the catalog) cut into at most `n` contiguous shares
 /// of about equal `weight`, in order.
@@ -491,12 +678,16 @@ fn index_share(
     f: &Fields,
     indexed: &std::sync::atomic::AtomicUsize,
     helped: bool,
+    share_count: usize,
 ) -> Result<Vec<tantivy::index::SegmentMeta>> {
     if !helped {
         return index_docs(
             index,
-            share.into_iter().map(|(ord, d)| tantivy_docs(ord, d, f)),
+            share
+                .into_iter()
+                .map(|(ord, d)| tantivy_docs(ord as u64, d, f)),
             indexed,
+            share_count,
         );
     }
     std::thread::scope(|s| {
@@ -504,21 +695,23 @@ fn index_share(
         let (tx, rx) = std::sync::mpsc::sync_channel(16);
         s.spawn(move || {
             for (ord, d) in share {
-                if tx.send(tantivy_docs(ord, d, f)).is_err() {
+                if tx.send(tantivy_docs(ord as u64, d, f)).is_err() {
                     break; // the indexing stopped on an error
                 }
             }
         });
-        index_docs(index, rx.into_iter(), indexed)
+        index_docs(index, rx.into_iter(), indexed, share_count)
     })
 }
 
 /// Indexes the documents `made` (each corpus document's, in order) into segments of `index`.
-fn index_docs(
+pub(crate) fn index_docs(
     index: &Index,
     made: impl Iterator<Item = Vec<TantivyDocument>>,
     indexed: &std::sync::atomic::AtomicUsize,
+    shares: usize,
 ) -> Result<Vec<tantivy::index::SegmentMeta>> {
+    let memory = writer_memory(shares);
     use tantivy::indexer::{AddOperation, SegmentWriter};
     let mut metas = Vec::new();
     let mut current: Option<(tantivy::index::Segment, SegmentWriter)> = None;
@@ -528,7 +721,7 @@ fn index_docs(
             Some(c) => c,
             None => {
                 let segment = index.new_segment();
-                let writer = SegmentWriter::for_segment(WRITER_MEMORY, segment.clone())?;
+                let writer = SegmentWriter::for_segment(memory, segment.clone())?;
                 current.insert((segment, writer))
             }
         };
@@ -538,7 +731,7 @@ fn index_docs(
             opstamp += 1;
         }
         indexed.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
-        if writer.mem_usage() >= WRITER_MEMORY {
+        if writer.mem_usage() >= memory {
             if let Some(c) = current.take() {
                 metas.extend(finish_segment(c)?);
             }
@@ -564,9 +757,10 @@ fn finish_segment(
     Ok(Some(meta))
 }
 
-/// The tantivy documents of one corpus document (`ord`: its place in the catalog): one per
-/// passage. The document is dropped here, so the corpus is freed as it is indexed.
-fn tantivy_docs(ord: usize, d: Document, f: &Fields) -> Vec<TantivyDocument> {
+/// The tantivy documents of one corpus document (`serial`: the number its passages carry, see
+/// [`DocRecord::serial`]): one per passage. The document is dropped here, so the corpus is freed
+/// as it is indexed.
+pub(crate) fn tantivy_docs(serial: u64, d: Document, f: &Fields) -> Vec<TantivyDocument> {
     let keys: Vec<Vec<String>> = d
         .speakers
         .iter()
@@ -578,7 +772,7 @@ fn tantivy_docs(ord: usize, d: Document, f: &Fields) -> Vec<TantivyDocument> {
             let mut td = doc!(
                 f.doc_id => d.meta.id.as_str(),
                 f.passage => u64::from(p.n),
-                f.doc_ord => ord as u64,
+                f.doc_ord => serial,
                 f.kind => p.kind.as_str(),
                 f.text => p.text.as_str(),
             );
@@ -597,30 +791,21 @@ fn tantivy_docs(ord: usize, d: Document, f: &Fields) -> Vec<TantivyDocument> {
 
 /// Opens an index directory written by [`build`] (`cur` is the pointer that named it).
 pub fn open_dir(dir: &Path, cur: &Current) -> Result<OpenIndex> {
-    let catalog: Catalog = serde_json::from_slice(
-        &std::fs::read(dir.join("catalog.json"))
-            .with_context(|| format!("no catalog in {}", dir.display()))?,
-    )
-    .with_context(|| format!("the catalog in {} is damaged", dir.display()))?;
-    if catalog.schema_version != SCHEMA_VERSION {
-        anyhow::bail!(
-            "index schema {} is not {SCHEMA_VERSION}",
-            catalog.schema_version
-        );
-    }
-    open_with_catalog(dir, cur, catalog)
+    open_with_catalog(dir, cur, Catalog::open(dir)?)
 }
 
 /// Opens an index directory whose catalog is already read.
-fn open_with_catalog(dir: &Path, cur: &Current, catalog: Catalog) -> Result<OpenIndex> {
+pub(crate) fn open_with_catalog(dir: &Path, cur: &Current, catalog: Catalog) -> Result<OpenIndex> {
     let index = Index::open_in_dir(dir)
         .with_context(|| format!("cannot open the index in {}", dir.display()))?;
     schema::register_analyzers(&index);
     let fields = Fields::from_schema(&index.schema())?;
-    let reader = index
+    let reader: IndexReader = index
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
         .try_into()?;
+    let deleted = stats::Deleted::of(&reader.searcher(), fields.text)?;
+    let places = catalog.places_by_serial();
     Ok(OpenIndex {
         index,
         reader,
@@ -629,6 +814,8 @@ fn open_with_catalog(dir: &Path, cur: &Current, catalog: Catalog) -> Result<Open
         dir: dir.to_path_buf(),
         name: cur.dir.clone(),
         fingerprint: cur.fingerprint.clone(),
+        deleted,
+        places,
     })
 }
 

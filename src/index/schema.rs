@@ -8,11 +8,14 @@ use tantivy::schema::{
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Index;
 
-/// Bump when the schema, the analyzer or the parser's output changes: the index is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+/// Bump when the schema, the analyzer, the parser's output or anything else stored beside the
+/// index (the catalog's form, the lexicon and the other data derived from it) changes: the index
+/// is rebuilt whole.
+pub const SCHEMA_VERSION: u32 = 3;
 
-/// Fast field: the document's place in the catalog (ranking reads it instead of the stored
-/// document id, so only the passages shown are loaded).
+/// Fast field: the document's serial number, which the catalog maps to its place
+/// ([`super::DocRecord::serial`]; ranking reads it instead of the stored document id, so only
+/// the passages shown are loaded).
 pub const DOC_ORD: &str = "doc_ord";
 /// Fast field: the passage number.
 pub const PASSAGE: &str = "passage";

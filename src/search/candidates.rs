@@ -16,6 +16,7 @@ use super::phrased;
 use super::plan::Plan;
 use super::weights::{EXTRA_CANDIDATES, MIN_CANDIDATES, PHRASE_BONUS, PHRASE_SLOP};
 use crate::index::schema::name_key;
+use crate::index::stats::Stats;
 use crate::index::Fields;
 
 /// Passages holding a question word (summed over the words) from which a question's segments
@@ -36,6 +37,7 @@ pub(super) struct Candidates {
 /// `MIN_CANDIDATES`) passages and how many matched.
 pub(super) fn search(
     searcher: &Searcher,
+    stats: &Stats,
     f: Fields,
     plan: &Plan,
     speaker_names: &dyn Fn(usize) -> String,
@@ -54,12 +56,15 @@ pub(super) fn search(
     let matching = within(word_query(&words), &filters);
     // One weight for counting, the top k and scoring the other candidates (making a weight
     // looks every word up in every segment).
-    let Ok(weight) = matching.weight(EnableScoring::enabled_from_searcher(searcher)) else {
+    let Ok(weight) = matching.weight(EnableScoring::enabled_from_statistics_provider(
+        stats, searcher,
+    )) else {
         return Candidates::default();
     };
     let spread = plan.stems.iter().map(|s| s.doc_freq).sum::<u64>() >= SPREAD_POSTINGS;
     let run = Run {
         searcher,
+        stats,
         weight: weight.as_ref(),
         spread,
         k,
@@ -142,6 +147,8 @@ fn within(q: Box<dyn Query>, filters: &[Box<dyn Query>]) -> Box<dyn Query> {
 /// One search's weight over a searcher, and how many candidates it wants.
 struct Run<'a> {
     searcher: &'a Searcher,
+    /// Statistics of the live passages (an updated index has deleted ones).
+    stats: &'a Stats<'a>,
     weight: &'a dyn Weight,
     /// Search the segments on all cores at once.
     spread: bool,
@@ -203,7 +210,7 @@ impl Run<'_> {
             .get(self.k - 1)
             .map(|(s, _)| *s)
             .unwrap_or(f32::MIN);
-        let prepared = phrased::Prepared::new(self.searcher, &search).ok()?;
+        let prepared = phrased::Prepared::new(self.searcher, self.stats, &search).ok()?;
         let found = each_segment(self.searcher, self.spread, |ord| {
             prepared.top_in(
                 &search,

@@ -257,6 +257,11 @@ impl Snapshot {
         }
     }
 
+    /// Segments of the index searched (an updated index has more until they are merged).
+    pub fn segment_count(&self) -> usize {
+        self.searcher().segment_readers().len()
+    }
+
     /// The archive named by the documents' citations (most common), for footers.
     pub fn archive_name(&self) -> Option<String> {
         self.archive.clone()

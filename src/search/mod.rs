@@ -9,6 +9,7 @@
 
 pub mod answer_type;
 mod candidates;
+pub mod derived;
 pub mod excerpt;
 pub mod lookup;
 pub mod people;
@@ -96,8 +97,23 @@ pub enum Refresh {
     Unchanged,
     /// Another process had built a newer index; it is now in service here.
     Reopened,
+    /// The documents that changed were re-indexed and the result swapped in
+    /// (`BuildReport::changes` says what changed).
+    Updated(BuildReport),
     /// The index was rebuilt from the corpus and swapped in.
     Rebuilt(BuildReport),
+}
+
+/// Tells the metrics which index is in service (from the catalog's head: no record is read).
+fn in_service(s: &Snapshot) {
+    let c = &s.ix.catalog;
+    crate::metrics::index_in_service(
+        s.index_name(),
+        c.documents.len(),
+        c.passages,
+        s.segment_count(),
+        c.built_at,
+    );
 }
 
 impl Engine {
@@ -135,6 +151,7 @@ impl Engine {
     }
 
     fn with(s: Snapshot, opts: EngineOptions) -> Engine {
+        in_service(&s);
         Engine {
             opts,
             current: RwLock::new(Arc::new(s)),
@@ -155,30 +172,99 @@ impl Engine {
     }
 
     fn swap(&self, s: Snapshot) {
+        in_service(&s);
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(s);
     }
 
     /// Brings the engine up to date with the corpus: reopens an index another process swapped in,
-    /// rebuilds when the corpus changed (always, with `force`). Queries keep answering from the
-    /// old snapshot until the new one is swapped in; on failure the old one stays in service.
+    /// re-indexes the documents whose files were added, changed or removed (or rebuilds the
+    /// index whole when it cannot be updated, and always with `force`). Queries keep answering
+    /// from the old snapshot until the new one is swapped in; on failure the old one stays in
+    /// service.
     pub fn refresh(&self, force: bool, progress: &dyn Fn(BuildEvent)) -> Result<Refresh> {
+        let started = std::time::Instant::now();
+        let r = self.refresh_now(force, progress)?;
+        let kind = match &r {
+            Refresh::Unchanged => None,
+            Refresh::Reopened => Some("reopened"),
+            Refresh::Updated(_) => Some("updated"),
+            Refresh::Rebuilt(_) => Some("rebuilt"),
+        };
+        if let Some(k) = kind {
+            crate::metrics::reload(k, started.elapsed());
+        }
+        Ok(r)
+    }
+
+    fn refresh_now(&self, force: bool, progress: &dyn Fn(BuildEvent)) -> Result<Refresh> {
         let _one = self.refreshing.lock().unwrap_or_else(|e| e.into_inner());
         let o = &self.opts;
-        if !force {
-            let fp = index::fingerprint(&o.corpus_dir, &o.canonical_base)?;
-            if let Some(cur) = index::current(&o.data_dir).filter(|c| c.fingerprint == fp) {
-                if cur.dir == self.snapshot().index_name() {
-                    return Ok(Refresh::Unchanged);
-                }
-                if let Ok(ix) = index::open_dir(&o.data_dir.join(&cur.dir), &cur) {
-                    self.swap(Snapshot::new(ix, o.clone()));
-                    return Ok(Refresh::Reopened);
-                }
+        if force {
+            let (ix, report) =
+                index::build(&o.corpus_dir, &o.data_dir, &o.canonical_base, progress)?;
+            self.swap(Snapshot::new(ix, o.clone()));
+            return Ok(Refresh::Rebuilt(report));
+        }
+        let fp = index::fingerprint(&o.corpus_dir, &o.canonical_base)?;
+        if let Some(cur) = index::current(&o.data_dir).filter(|c| c.fingerprint == fp) {
+            if cur.dir == self.snapshot().index_name() {
+                return Ok(Refresh::Unchanged);
+            }
+            if let Ok(ix) = index::open_dir(&o.data_dir.join(&cur.dir), &cur) {
+                self.swap(Snapshot::new(ix, o.clone()));
+                return Ok(Refresh::Reopened);
             }
         }
-        let (ix, report) = index::build(&o.corpus_dir, &o.data_dir, &o.canonical_base, progress)?;
+        let (ix, report) =
+            index::open_or_build(&o.corpus_dir, &o.data_dir, &o.canonical_base, progress)?;
         self.swap(Snapshot::new(ix, o.clone()));
-        Ok(Refresh::Rebuilt(report))
+        Ok(match report {
+            None => Refresh::Reopened,
+            Some(r) if r.changes.is_some() => Refresh::Updated(r),
+            Some(r) => Refresh::Rebuilt(r),
+        })
+    }
+
+    /// Switches to the index another process swapped in, when the pointer names another index
+    /// than the one in service (reads the pointer only, not the corpus); whether it did.
+    pub fn reopen_if_moved(&self) -> Result<bool> {
+        let o = &self.opts;
+        let Some(cur) = index::current(&o.data_dir) else {
+            return Ok(false);
+        };
+        if cur.dir == self.snapshot().index_name() {
+            return Ok(false);
+        }
+        let _one = self.refreshing.lock().unwrap_or_else(|e| e.into_inner());
+        let ix = index::open_dir(&o.data_dir.join(&cur.dir), &cur)?;
+        self.swap(Snapshot::new(ix, o.clone()));
+        Ok(true)
+    }
+
+    /// "The corpus changed, update now": [`Engine::refresh`] (incremental), then the merges the
+    /// merge policy asks for. For callers that just wrote a corpus file and want it searchable
+    /// (e.g. a teacher adding a document); a server's watcher does the same on its own.
+    pub fn update(&self) -> Result<Refresh> {
+        let r = self.refresh(false, &|_| {})?;
+        if let Err(e) = self.merge() {
+            tracing::warn!("could not merge index segments: {e:#}");
+        }
+        Ok(r)
+    }
+
+    /// Merges index segments when the merge policy asks for it ([`index::merge`]) and swaps the
+    /// result in; whether it did. Answers do not change. Runs in the background after updates.
+    pub fn merge(&self) -> Result<bool> {
+        let _one = self.refreshing.lock().unwrap_or_else(|e| e.into_inner());
+        let started = std::time::Instant::now();
+        match index::merge::merge_if_needed(&self.opts.data_dir)? {
+            Some(ix) => {
+                self.swap(Snapshot::new(ix, self.opts.clone()));
+                crate::metrics::reload("merged", started.elapsed());
+                Ok(true)
+            }
+            None => Ok(false),
+        }
     }
 
     /// Answers a question. Never fails: odd input gives an empty answer that says what was searched.

@@ -6,8 +6,9 @@ use std::collections::{HashMap, HashSet};
 
 use crate::index::schema::name_key;
 
-/// Speakers of the corpus by every way a question may name them.
-#[derive(Debug, Default, Clone, PartialEq)]
+/// Speakers of the corpus by every way a question may name them. Kept beside the index for cold
+/// starts (`search::derived`): every field is stored, so new fields need only be serializable.
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Lexicon {
     /// Full names, index = speaker id.
     pub names: Vec<String>,

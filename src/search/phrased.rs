@@ -52,7 +52,13 @@ pub(super) fn top(
     floor: f32,
     k: usize,
 ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
-    let p = Prepared::new(searcher, s)?;
+    let none = crate::index::stats::Deleted::default();
+    let stats = crate::index::stats::Stats {
+        searcher,
+        deleted: &none,
+        text: s.words[0].0.field(),
+    };
+    let p = Prepared::new(searcher, &stats, s)?;
     let mut all = Vec::new();
     for (ord, seg) in searcher.segment_readers().iter().enumerate() {
         all.extend(p.top_in(s, ord as u32, seg, floor, k)?);
@@ -82,10 +88,15 @@ pub(super) struct Prepared {
 }
 
 impl Prepared {
-    pub(super) fn new(searcher: &Searcher, s: &Search) -> tantivy::Result<Prepared> {
-        let n = searcher.num_docs();
+    /// `stats`: the statistics scores are made of (those of the live passages of `searcher`).
+    pub(super) fn new(
+        searcher: &Searcher,
+        stats: &crate::index::stats::Stats,
+        s: &Search,
+    ) -> tantivy::Result<Prepared> {
+        let n = stats.num_docs();
         let idf = |t: &Term| -> tantivy::Result<f32> {
-            let df = searcher.doc_freq(t)?.min(n);
+            let df = stats.doc_freq(t)?.min(n);
             Ok((1.0 + ((n - df) as f32 + 0.5) / (df as f32 + 0.5)).ln())
         };
         // Each word's BM25 weight (score = weight × tf factor, the factor from the passage's
@@ -111,7 +122,7 @@ impl Prepared {
                 .words
                 .iter()
                 .map(|(t, boost)| {
-                    Ok(Bm25Weight::for_terms(searcher, std::slice::from_ref(t))?.boost_by(*boost))
+                    Ok(Bm25Weight::for_terms(stats, std::slice::from_ref(t))?.boost_by(*boost))
                 })
                 .collect::<tantivy::Result<_>>()?,
             phrase_bm25: s
@@ -119,7 +130,7 @@ impl Prepared {
                 .iter()
                 .map(|p| {
                     let terms = [s.words[p.a].0.clone(), s.words[p.b].0.clone()];
-                    Ok(Bm25Weight::for_terms(searcher, &terms)?.boost_by(p.boost))
+                    Ok(Bm25Weight::for_terms(stats, &terms)?.boost_by(p.boost))
                 })
                 .collect::<tantivy::Result<_>>()?,
             driver: driver(s).weight(EnableScoring::disabled_from_searcher(searcher))?,

@@ -7,7 +7,9 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use tantivy::{Searcher, Term as TantivyTerm};
+use tantivy::Term as TantivyTerm;
+
+use crate::index::stats::Stats;
 
 use super::answer_type::AnswerType;
 use super::excerpt;
@@ -103,19 +105,19 @@ const LOOKED_AT: usize = 80;
 
 /// Makes the plan for `terms` (adjacent pairs as indices into `terms`).
 pub(super) fn make(
-    searcher: &Searcher,
+    stats: &Stats,
     field: tantivy::schema::Field,
     cache: &ParaphraseCache,
     terms: &[Term],
     adjacent: &[(usize, usize)],
 ) -> Plan {
-    let n_docs = searcher.num_docs().max(1) as f32;
+    let n_docs = stats.num_docs().max(1) as f32;
     let idf = |df: u64| {
         let df = df as f32;
         (1.0 + (n_docs - df + 0.5) / (df + 0.5)).ln()
     };
     let doc_freq = |stem: &str| {
-        searcher
+        stats
             .doc_freq(&TantivyTerm::from_field_text(field, stem))
             .unwrap_or(0)
     };

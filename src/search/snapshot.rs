@@ -10,7 +10,7 @@
 //! A snapshot never changes; the [`super::Engine`] swaps in a new one when the corpus changes, and
 //! requests in flight finish on the one they started with.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use tantivy::columnar::ColumnValues;
@@ -61,34 +61,15 @@ struct Outcome {
 impl Snapshot {
     pub(super) fn new(ix: OpenIndex, opts: EngineOptions) -> Snapshot {
         let started = std::time::Instant::now();
-        let mut lexicon = Lexicon::default();
-        let mut by_id = HashMap::new();
-        // The same speaker, labelled the same way, recurs in many documents: adding them again
-        // changes nothing, so each is added once.
-        let mut added: HashSet<(&str, &[String], Option<&str>)> = HashSet::new();
-        for (i, d) in ix.catalog.documents.iter().enumerate() {
-            by_id.insert(d.meta.id.clone(), i);
-            for s in &d.speakers {
-                if added.insert((s.name.as_str(), s.labels.as_slice(), s.role.as_deref())) {
-                    lexicon.add(&s.name, &s.labels);
-                    if let Some(r) = &s.role {
-                        lexicon.add_role(&s.name, r);
-                    }
-                }
-            }
-        }
-        let mut counts: HashMap<&str, usize> = HashMap::new();
-        for d in &ix.catalog.documents {
-            if let Some(a) = &d.meta.archive {
-                *counts.entry(a.as_str()).or_default() += 1;
-            }
-        }
-        let archive = counts
-            .into_iter()
-            .max_by_key(|(a, n)| (*n, std::cmp::Reverse(*a)))
-            .map(|(a, _)| a.to_string());
+        // Ids from the catalog's id column: no record is decoded.
+        let docs = &ix.catalog.documents;
+        let by_id: HashMap<String, usize> = (0..docs.len())
+            .filter_map(|i| Some((docs.id(i)?.to_string(), i)))
+            .collect();
+        let super::derived::Derived { lexicon, archive } =
+            super::derived::Derived::load_or_make(&ix);
         tracing::debug!(
-            "snapshot: lexicon of {} speakers made in {:.3} s",
+            "snapshot: lexicon of {} speakers ready in {:.3} s",
             lexicon.names.len(),
             started.elapsed().as_secs_f64()
         );
@@ -282,8 +263,10 @@ impl Snapshot {
         filters: &Filters,
         want: usize,
     ) -> Outcome {
+        // Statistics of the live passages (an updated index has deleted ones).
+        let stats = self.ix.stats(searcher);
         let mut plan = plan::make(
-            searcher,
+            &stats,
             self.ix.fields.text,
             &self.paraphrases,
             terms,
@@ -300,7 +283,7 @@ impl Snapshot {
             };
         }
         let names = |i: usize| self.lexicon.names[i].clone();
-        let found = candidates::search(searcher, self.ix.fields, &plan, &names, want);
+        let found = candidates::search(searcher, &stats, self.ix.fields, &plan, &names, want);
         let total = found.total;
         let ranked = rescore::rescore(self, searcher, &plan, found);
         Outcome {
@@ -367,7 +350,8 @@ impl Snapshot {
             .map(|r| r.meta.id.clone())
     }
 
-    /// (catalog index of the document, passage number) of each address, from the fast fields.
+    /// (catalog index of the document, passage number) of each address, from the fast fields
+    /// (the document's serial number, mapped to its place).
     pub(super) fn places(
         &self,
         searcher: &Searcher,
@@ -386,7 +370,8 @@ impl Snapshot {
                 });
                 let (doc, passage) = cols.as_ref()?;
                 let d = doc.get_val(a.doc_id);
-                (d != u64::MAX).then(|| (d as usize, passage.get_val(a.doc_id) as u32))
+                let place = (d != u64::MAX).then(|| self.ix.place_of(d)).flatten()?;
+                Some((place, passage.get_val(a.doc_id) as u32))
             })
             .collect()
     }

@@ -32,7 +32,6 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::index::schema::{name_key, DOC_ORD, PASSAGE};
-use crate::index::DocRecord;
 use crate::search::{NotFound, Snapshot};
 
 pub use contexts::{contexts, Contexts, ContextsRequest, DocCount, KwicLine};
@@ -285,16 +284,17 @@ pub(crate) fn places_of(searcher: &Searcher, addrs: &[DocAddress]) -> Vec<Option
 
 /// Each document's place in date order (by catalog index): dated documents first, oldest
 /// first, then undated ones, each group in corpus order.
-pub(crate) fn date_ranks(documents: &[DocRecord]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..documents.len()).collect();
+pub(crate) fn date_ranks(documents: &crate::index::catalog::Records) -> Vec<usize> {
+    let dates: Vec<Option<&str>> = documents.iter().map(|d| d.meta.date.as_deref()).collect();
+    let mut order: Vec<usize> = (0..dates.len()).collect();
     order.sort_by(|&a, &b| {
-        let (da, db) = (&documents[a].meta.date, &documents[b].meta.date);
+        let (da, db) = (&dates[a], &dates[b]);
         da.is_none()
             .cmp(&db.is_none())
             .then_with(|| da.cmp(db))
             .then_with(|| a.cmp(&b))
     });
-    let mut rank = vec![0; documents.len()];
+    let mut rank = vec![0; dates.len()];
     for (r, &i) in order.iter().enumerate() {
         rank[i] = r;
     }
