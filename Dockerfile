@@ -10,8 +10,9 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY config ./config
-# The chart font, compiled into the binary.
+# WordNet and the chart font, compiled into the binary.
 COPY assets ./assets
+COPY migrations ./migrations
 RUN cargo build --release --locked --bin archivist
 
 FROM debian:bookworm-slim
@@ -25,7 +26,8 @@ WORKDIR /app
 COPY --from=build /src/target/release/archivist /usr/local/bin/archivist
 COPY config ./config
 COPY seeds ./seeds
-RUN mkdir -p /app/data && chown archivist /app/data
+# /add writes each server's uploads into seeds/guild-<id>/.
+RUN mkdir -p /app/data && chown archivist /app/data /app/seeds
 USER 10001
 # The index lives here; it is built (or brought up to date with seeds/) at start.
 VOLUME ["/app/data"]

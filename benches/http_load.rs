@@ -1,10 +1,14 @@
 //! A bounded load run against the interactions endpoint on loopback:
-//! `cargo bench --bench http_load -- [--duration SECS] [--concurrency N] [--bad-every N]`.
+//! `cargo bench --bench http_load -- [--duration SECS] [--concurrency N] [--bad-every N]
+//! [--postgres URL]`.
 //!
 //! Starts the real server (release build, seed corpus, default settings including the per-user
-//! rate limit) on 127.0.0.1:0 with a fresh keypair, then `--concurrency` workers send signed
-//! `/ask` interactions for `--duration` seconds, each from a different user id (the rate limit
-//! allows 5 commands per user per 10 s). Every `--bad-every`-th request carries a bad signature
+//! rate limit, storage on SQLite in a temporary directory — or on the PostgreSQL database at
+//! `--postgres URL`) on 127.0.0.1:0 with a fresh keypair, then `--concurrency` workers send signed
+//! interactions for `--duration` seconds, each from a different user id (the rate limit allows 5
+//! commands per user per 10 s): five `/ask`s, then one press of 👍 on an answer (committed to
+//! the database before it is acknowledged), and so on. Every interaction reads the server's
+//! settings from the database. Every `--bad-every`-th request carries a bad signature
 //! (signed by another key, or the body changed after signing) and must be refused with 401.
 //! Reports requests/s, latency percentiles, errors and bad requests accepted. Bounded: at most
 //! 300 s and 1024 workers; only 127.0.0.1.
@@ -25,7 +29,11 @@ struct Args {
     concurrency: usize,
     bad_every: u64,
     log: bool,
+    postgres: Option<String>,
 }
+
+/// Every this many requests, one is a press of 👍 (one press per five asks).
+const PRESS_EVERY: u64 = 6;
 
 fn args() -> Args {
     let mut a = Args {
@@ -33,6 +41,7 @@ fn args() -> Args {
         concurrency: 32,
         bad_every: 100,
         log: true,
+        postgres: std::env::var("ARCHIVIST_BENCH_POSTGRES").ok(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -46,6 +55,7 @@ fn args() -> Args {
             "--concurrency" => a.concurrency = num().clamp(1, 1024) as usize,
             "--bad-every" => a.bad_every = num().max(2),
             "--no-log" => a.log = false,
+            "--postgres" => a.postgres = it.next(),
             _ => {} // `cargo bench` passes --bench
         }
     }
@@ -56,7 +66,9 @@ fn args() -> Args {
 struct Tally {
     latencies_us: Vec<u32>,
     bad_latencies_us: Vec<u32>,
+    press_latencies_us: Vec<u32>,
     ok: u64,
+    pressed: u64,
     errors: u64,
     bad_sent: u64,
     bad_refused: u64,
@@ -85,16 +97,17 @@ async fn run(a: Args) {
     let questions = engine.example_questions(8);
     assert!(!questions.is_empty(), "the corpus suggests no questions");
     // Default settings: the per-user limit is on, so every request comes from a new user.
-    let app = http_support::spawn_app(
-        http_support::dispatch_context(
-            engine.clone(),
-            archivist::settings::Settings::defaults()
-                .discord
-                .rate_limit_commands,
-        ),
-        http_support::default_config(),
-    )
-    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut storage = archivist::settings::Settings::defaults().storage;
+    if let Some(url) = &a.postgres {
+        storage.url = Some(archivist::settings::Secret::new(url.clone()));
+    }
+    let store = archivist::storage::Store::open(&storage, dir.path()).unwrap();
+    store.check().expect("the database answers");
+    println!("storage             {}", store.backend());
+    let defaults = archivist::settings::Settings::defaults().discord;
+    let ctx = archivist::discord::DispatchContext::new(engine.clone(), &defaults).with_store(store);
+    let app = http_support::spawn_app(Arc::new(ctx), http_support::default_config()).await;
     assert!(app.addr.ip().is_loopback());
     let app = Arc::new(app);
     let intruder = Arc::new(http_support::Keys::random());
@@ -119,6 +132,10 @@ async fn run(a: Args) {
             per.as_secs_f64() * 1e6
         );
     }
+    // An answer whose 👍 the workers press.
+    let first = discord_support::command("ask", &[("question", json!(questions[0]))]);
+    let answer = app.post(&first).await.json();
+    let up = Arc::new((answer.clone(), discord_support::custom_id(&answer, "👍")));
     let questions = Arc::new(questions);
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(a.concurrency)
@@ -137,12 +154,13 @@ async fn run(a: Args) {
     let deadline = started + a.duration;
     let mut workers = Vec::new();
     for _ in 0..a.concurrency {
-        let (app, intruder, counter, questions, client) = (
+        let (app, intruder, counter, questions, client, up) = (
             app.clone(),
             intruder.clone(),
             counter.clone(),
             questions.clone(),
             client.clone(),
+            up.clone(),
         );
         let bad_every = a.bad_every;
         workers.push(tokio::spawn(async move {
@@ -151,9 +169,14 @@ async fn run(a: Args) {
                 let n = counter.fetch_add(1, Ordering::Relaxed);
                 let user = (300_000_000_000_000_000u64 + n).to_string();
                 let q = &questions[n as usize % questions.len()];
-                let body = discord_support::command_by("ask", &[("question", json!(q))], &user)
-                    .to_string()
-                    .into_bytes();
+                let press = n % PRESS_EVERY == PRESS_EVERY - 1;
+                let body = if press {
+                    discord_support::press(&up.0, &up.1, &user)
+                } else {
+                    discord_support::command_by("ask", &[("question", json!(q))], &user)
+                }
+                .to_string()
+                .into_bytes();
                 let ts = http_support::now();
                 let bad = n % bad_every == bad_every - 1;
                 let (sig, body) = if !bad {
@@ -195,8 +218,13 @@ async fn run(a: Args) {
                     continue;
                 }
                 t.latencies_us.push(us);
+                if press {
+                    t.press_latencies_us.push(us);
+                }
+                let check = if press { recorded } else { answered };
                 match r {
-                    Ok((200, b)) => match answered(&b) {
+                    Ok((200, b)) => match check(&b) {
+                        Ok(()) if press => t.pressed += 1,
                         Ok(()) => t.ok += 1,
                         Err(e) => {
                             t.errors += 1;
@@ -221,7 +249,9 @@ async fn run(a: Args) {
         let t = w.await.unwrap();
         all.latencies_us.extend(t.latencies_us);
         all.bad_latencies_us.extend(t.bad_latencies_us);
+        all.press_latencies_us.extend(t.press_latencies_us);
         all.ok += t.ok;
+        all.pressed += t.pressed;
         all.errors += t.errors;
         all.bad_sent += t.bad_sent;
         all.bad_refused += t.bad_refused;
@@ -234,6 +264,7 @@ async fn run(a: Args) {
     let cpu = cpu_seconds() - cpu_before;
     all.latencies_us.sort_unstable();
     all.bad_latencies_us.sort_unstable();
+    all.press_latencies_us.sort_unstable();
     let pct_of = |v: &[u32], p: f64| {
         if v.is_empty() {
             return 0.0;
@@ -249,10 +280,11 @@ async fn run(a: Args) {
         total as f64 / elapsed
     );
     println!(
-        "signed /ask         {} ({:.0} req/s), {} answered with quotes",
+        "signed requests     {} ({:.0} req/s): {} /ask answered with quotes, {} 👍 recorded",
         all.latencies_us.len(),
         all.latencies_us.len() as f64 / elapsed,
-        all.ok
+        all.ok,
+        all.pressed
     );
     println!(
         "latency ms          p50 {:.2}  p90 {:.2}  p99 {:.2}  max {:.2}",
@@ -266,6 +298,12 @@ async fn run(a: Args) {
         cpu * 1e6 / total.max(1) as f64,
         cpu / elapsed,
         std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!(
+        "press latency ms    p50 {:.2}  p99 {:.2}  max {:.2}",
+        pct_of(&all.press_latencies_us, 0.50),
+        pct_of(&all.press_latencies_us, 0.99),
+        pct_of(&all.press_latencies_us, 1.0)
     );
     println!("errors              {}", all.errors);
     println!(
@@ -295,6 +333,17 @@ fn answered(body: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("not an answer with quotes: {body}"))
+    }
+}
+
+/// Whether a response body says the press was recorded (a private message).
+fn recorded(body: &str) -> Result<(), String> {
+    let v: Value = serde_json::from_str(body).map_err(|e| format!("not JSON: {e}"))?;
+    let text = v["data"]["content"].as_str().unwrap_or("");
+    if v["type"] == 4 && text.contains("is recorded") {
+        Ok(())
+    } else {
+        Err(format!("press not recorded: {body}"))
     }
 }
 

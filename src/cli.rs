@@ -169,6 +169,39 @@ pub enum Command {
     },
     /// Benchmark on synthetic corpora against raw tantivy and SQLite FTS5 (see BENCHMARKS.md).
     Bench(crate::bench::BenchArgs),
+    /// Print the OAuth2 URL that adds the bot to a server, with the fewest scopes and permissions.
+    Invite {
+        /// Application id (default: discord.application_id from the settings).
+        #[arg(long, value_name = "ID")]
+        application_id: Option<u64>,
+        /// For `archivist serve` (gateway): adds the `bot` scope, still with no permissions.
+        #[arg(long)]
+        gateway: bool,
+    },
+    /// Show a server's settings (private answers, scope, channel overrides).
+    Settings {
+        #[arg(long, value_name = "ID")]
+        guild: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Questions in a server that found nothing or got a thumbs down, grouped, newest first.
+    Gaps {
+        #[arg(long, value_name = "ID")]
+        guild: u64,
+        /// How many days back.
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Delete every question and feedback record of one Discord user.
+    Forget {
+        #[arg(long, value_name = "ID")]
+        user: u64,
+    },
     /// Check that a running `serve-http` answers `GET /healthz` (exit 0) — for container health checks.
     Healthcheck {
         /// Address of the server.
@@ -352,6 +385,18 @@ pub fn run(cli: Cli) -> Result<i32> {
             })
         }
         Command::Healthcheck { addr } => Ok(healthcheck(&addr)),
+        Command::Invite {
+            application_id,
+            gateway,
+        } => crate::discord::cli::invite(&s, application_id, gateway),
+        Command::Settings { guild, json } => crate::discord::cli::show_settings(&s, guild, json),
+        Command::Gaps {
+            guild,
+            days,
+            json,
+            csv,
+        } => crate::discord::cli::gaps(&s, guild, days, json, csv),
+        Command::Forget { user } => crate::discord::cli::forget(&s, user),
         Command::Eval {
             file,
             json,

@@ -11,7 +11,9 @@ pub mod metrics;
 pub mod par;
 pub mod search;
 pub mod settings;
+pub mod storage;
 pub mod study;
+pub mod uploads;
 
 pub use answer::{Answer, DocCard, Quote};
 pub use search::{AskRequest, Engine, EngineOptions, NotFound};

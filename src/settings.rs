@@ -45,6 +45,8 @@ pub struct Settings {
     pub metrics: MetricsSettings,
     #[serde(default)]
     pub index: IndexSettings,
+    pub storage: StorageSettings,
+    pub teacher: TeacherSettings,
 }
 
 /// How indexes are built.
@@ -144,20 +146,90 @@ pub struct HttpSettings {
     pub timestamp_window_secs: u64,
 }
 
+/// Where settings, feedback and unanswered questions are kept (src/storage/).
+#[derive(Debug, Clone, Deserialize)]
+pub struct StorageSettings {
+    /// Empty: SQLite in the data directory; or `sqlite://FILE`, or `postgres://…` (may hold a
+    /// password: redacted).
+    #[serde(default)]
+    pub url: Option<Secret>,
+    /// Days questions and feedback are kept (0: forever).
+    pub retention_days: u32,
+    /// Longest wait for the database, in milliseconds.
+    pub timeout_ms: u64,
+    /// The key user ids are hashed with (`ARCHIVIST_USER_KEY`); unset: made into the data
+    /// directory.
+    #[serde(default)]
+    pub user_key: Option<Secret>,
+}
+
+/// Teacher commands: uploads with `/add`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TeacherSettings {
+    /// Attachments are downloaded only from these origins (`https://host[:port]`).
+    #[serde(deserialize_with = "list_or_commas")]
+    pub cdn_hosts: Vec<String>,
+    /// Largest upload, in bytes (at most 1 MB).
+    pub upload_max_bytes: u64,
+    /// Longest download, in seconds.
+    pub download_timeout_secs: u64,
+}
+
+/// A list given as a TOML array or, from the environment, as `a,b,c`.
+fn list_or_commas<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        List(Vec<String>),
+        Text(String),
+    }
+    Ok(match Either::deserialize(d)? {
+        Either::List(v) => v,
+        Either::Text(t) => t
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+    })
+}
+
+/// The largest upload `/add` takes, whatever the settings say.
+pub const MAX_UPLOAD_BYTES: u64 = 1024 * 1024;
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct LogSettings {
     pub level: String,
 }
 
+/// The secrets read from variables of their own (not `ARCHIVIST__…`).
+const SECRET_VARS: [&str; 3] = ["DISCORD_TOKEN", "DISCORD_PUBLIC_KEY", "ARCHIVIST_USER_KEY"];
+
 impl Settings {
     /// Loads defaults → `<config_dir>/local.toml` → `ARCHIVIST__…` env → `DISCORD_TOKEN` /
     /// `DISCORD_PUBLIC_KEY`, and checks the values.
     pub fn load(config_dir: &Path) -> Result<Settings> {
-        Self::load_with(config_dir, |k| std::env::var(k).ok())
+        Self::load_from(config_dir, std::env::vars())
     }
 
-    /// Like [`Settings::load`] with the environment given as a lookup (for tests).
+    /// Like [`Settings::load`] with the environment given as a lookup (for tests): the names it
+    /// answers for are the process's own `ARCHIVIST__…` variables and the secrets' names.
     pub fn load_with(config_dir: &Path, env: impl Fn(&str) -> Option<String>) -> Result<Settings> {
+        let names = std::env::vars()
+            .map(|(k, _)| k)
+            .chain(SECRET_VARS.iter().map(|k| k.to_string()));
+        let vars: Vec<(String, String)> = names.filter_map(|k| env(&k).map(|v| (k, v))).collect();
+        Self::load_from(config_dir, vars)
+    }
+
+    /// Like [`Settings::load`] with the environment given as its variables, so that a test can
+    /// set `ARCHIVIST__…` values without touching the process's environment (which the programs
+    /// other tests start inherit).
+    pub fn load_from(
+        config_dir: &Path,
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Settings> {
+        let vars: std::collections::HashMap<String, String> = vars.into_iter().collect();
+        let env = |k: &str| vars.get(k).cloned();
         let mut b = config::Config::builder()
             .add_source(config::File::from_str(
                 DEFAULT_TOML,
@@ -165,9 +237,9 @@ impl Settings {
             ))
             .add_source(config::File::from(config_dir.join("local.toml")).required(false));
         let mut env_map = config::Map::new();
-        for (k, _) in std::env::vars() {
-            if let (Some(rest), Some(v)) = (k.strip_prefix("ARCHIVIST__"), env(&k)) {
-                env_map.insert(rest.to_lowercase().replace("__", "."), v);
+        for (k, v) in &vars {
+            if let Some(rest) = k.strip_prefix("ARCHIVIST__") {
+                env_map.insert(rest.to_lowercase().replace("__", "."), v.clone());
             }
         }
         for (key, value) in env_map {
@@ -178,6 +250,9 @@ impl Settings {
         }
         if let Some(k) = env("DISCORD_PUBLIC_KEY").filter(|t| !t.trim().is_empty()) {
             b = b.set_override("discord.public_key", k.trim())?;
+        }
+        if let Some(k) = env("ARCHIVIST_USER_KEY").filter(|t| !t.trim().is_empty()) {
+            b = b.set_override("storage.user_key", k.trim())?;
         }
         let s: Settings = b
             .build()
@@ -234,11 +309,44 @@ impl Settings {
                 bail!("the Discord public key must be 64 hexadecimal characters");
             }
         }
+        self.validate_storage()?;
         if self.http.listen.parse::<std::net::SocketAddr>().is_err() {
             bail!(
                 "http.listen must be an address like 0.0.0.0:8080, not {:?}",
                 self.http.listen
             );
+        }
+        Ok(())
+    }
+}
+
+impl Settings {
+    fn validate_storage(&self) -> Result<()> {
+        if let Some(u) = &self.storage.url {
+            let u = u.expose().trim();
+            let known = ["sqlite:", "postgres://", "postgresql://"];
+            if !u.is_empty() && !known.iter().any(|k| u.starts_with(k)) {
+                bail!("storage.url must be empty (SQLite in the data directory), sqlite://FILE or postgres://…");
+            }
+        }
+        if self.storage.timeout_ms == 0 {
+            bail!("storage.timeout_ms must be positive");
+        }
+        let t = &self.teacher;
+        if t.upload_max_bytes == 0 || t.upload_max_bytes > MAX_UPLOAD_BYTES {
+            bail!("teacher.upload_max_bytes must be between 1 and {MAX_UPLOAD_BYTES}");
+        }
+        if t.download_timeout_secs == 0 {
+            bail!("teacher.download_timeout_secs must be positive");
+        }
+        for h in &t.cdn_hosts {
+            let ok = h
+                .strip_prefix("https://")
+                .or_else(|| h.strip_prefix("http://"))
+                .is_some_and(|rest| !rest.is_empty() && !rest.contains(['/', '@', '?', '#']));
+            if !ok {
+                bail!("teacher.cdn_hosts entries are origins like https://cdn.discordapp.com, not {h:?}");
+            }
         }
         Ok(())
     }

@@ -371,7 +371,7 @@ fn contexts_narrow_by_speaker_and_document_and_say_what_is_wrong() {
 #[test]
 fn scopes_restrict_every_tool() {
     let snap = engine().snapshot();
-    let scope: std::collections::HashSet<String> = ["118200".to_string()].into();
+    let scope: std::collections::BTreeSet<String> = ["118200".to_string()].into();
     let v = study::verify(
         &snap,
         &VerifyRequest {

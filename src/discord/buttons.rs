@@ -1,7 +1,9 @@
-//! Button presses: page an answer or a search, show citations or context, read a document.
+//! Button presses: page an answer or a search, show citations or context, read a document, and
+//! 👍/👎 ([`super::feedback`]).
 //!
 //! Everything comes from the `custom_id` ([`super::custom_id`]) and the message the button sits
-//! on; nothing is stored between interactions.
+//! on; nothing is kept between interactions but the votes. A document out of the server's scope
+//! (it changed since the message was sent) is refused like a removed one.
 
 use serenity::model::channel::Message as DiscordMessage;
 
@@ -9,17 +11,25 @@ use super::cards;
 use super::custom_id::{Action, DocRef};
 use super::dispatch::DispatchContext;
 use super::error::BotError;
+use super::feedback;
 use super::handlers::{ask_page, search_page, Reply};
 use super::paging::AskQuery;
+use super::place::View;
 
-/// Handles the button whose `custom_id` is `id`, pressed by `user` on `message`.
-pub fn press(
-    ctx: &DispatchContext,
-    id: &str,
-    user: u64,
-    message: &DiscordMessage,
-) -> Result<Reply, BotError> {
-    let action = Action::decode(id).ok_or_else(|| {
+/// One press: the `custom_id`, who pressed it, the message it is on, where, and (for a select
+/// menu) the values picked.
+pub struct Press<'a> {
+    pub id: &'a str,
+    pub user: u64,
+    pub message: &'a DiscordMessage,
+    pub view: View,
+    pub values: &'a [String],
+}
+
+/// Handles one press of a button or pick in a select menu.
+pub fn press(ctx: &DispatchContext, p: &Press) -> Result<Reply, BotError> {
+    let (user, message, view) = (p.user, p.message, &p.view);
+    let action = Action::decode(p.id).ok_or_else(|| {
         BotError::user("This button is from an older version of me; please run the command again.")
     })?;
     let update = matches!(action, Action::ReadPage { .. });
@@ -31,7 +41,7 @@ pub fn press(
         } => {
             only_owner(user, owner, "ask")?;
             let q = read_back(message, check, "ask")?;
-            let mut r = ask_page(ctx, q, owner, offset)?;
+            let mut r = ask_page(ctx, view, q, owner, offset)?;
             r.update = true;
             Ok(r)
         }
@@ -42,13 +52,13 @@ pub fn press(
         } => {
             only_owner(user, owner, "search")?;
             let q = read_back(message, check, "search")?;
-            let mut r = search_page(ctx, q, owner, offset)?;
+            let mut r = search_page(ctx, view, q, owner, offset)?;
             r.update = true;
             Ok(r)
         }
         Action::AskCite { offset, check } => {
             let q = read_back(message, check, "ask")?;
-            let answer = ctx.engine.ask(&q.request(ctx.quotes_per_page, offset));
+            let (answer, _) = super::handlers::run(ctx, view, q, ctx.quotes_per_page, offset)?;
             let mut quotes = Vec::new();
             for r in &answer.results {
                 quotes.push((
@@ -64,7 +74,7 @@ pub fn press(
             Ok(Reply::new(cards::quote_citations(&quotes)).counted_as(n))
         }
         Action::Context { doc, passage } => {
-            let id = resolve(ctx, &doc)?;
+            let id = resolve(ctx, view, &doc)?;
             let card = ctx.engine.document(&id)?;
             let around = ctx.engine.passages_around(&id, passage, 1)?;
             if around.is_empty() {
@@ -84,12 +94,13 @@ pub fn press(
             if q.check() != check {
                 return Err(stale("contexts"));
             }
-            let mut r = super::contexts::contexts_page(ctx, q, owner, offset, None)?;
+            let scope = view.scope.doc_ids().cloned();
+            let mut r = super::contexts::contexts_page(ctx, q, owner, offset, scope.as_deref())?;
             r.update = true;
             Ok(r)
         }
         Action::ReadOpen { doc, passage } | Action::ReadPage { doc, passage } => {
-            let id = resolve(ctx, &doc)?;
+            let id = resolve(ctx, view, &doc)?;
             let card = ctx.engine.document(&id)?;
             let p = ctx
                 .engine
@@ -103,6 +114,11 @@ pub fn press(
             r.update = update;
             Ok(r)
         }
+        Action::Vote { up, offset, check } => {
+            let q = read_back(message, check, "ask")?;
+            feedback::vote(ctx, p, q, up, offset)
+        }
+        Action::FeedbackReason { message } => feedback::reason(ctx, p, message),
     }
 }
 
@@ -117,7 +133,7 @@ fn only_owner(user: u64, owner: u64, command: &str) -> Result<(), BotError> {
     }
 }
 
-fn stale(command: &str) -> BotError {
+pub fn stale(command: &str) -> BotError {
     BotError::user(format!(
         "I can't page this answer any more (it was cut or the archive changed). Please run \
          `/{command}` again."
@@ -135,16 +151,17 @@ fn read_back(message: &DiscordMessage, check: u32, command: &str) -> Result<AskQ
     }
 }
 
-/// The id of the document a [`DocRef`] names.
-fn resolve(ctx: &DispatchContext, r: &DocRef) -> Result<String, BotError> {
+/// The id of the document a [`DocRef`] names, if it is in scope.
+fn resolve(ctx: &DispatchContext, view: &View, r: &DocRef) -> Result<String, BotError> {
     let gone = || BotError::user("That document is no longer in the archive.");
     match r {
-        DocRef::Id(id) => Ok(id.clone()),
+        DocRef::Id(id) if view.scope.contains(id) => Ok(id.clone()),
+        DocRef::Id(_) => Err(gone()),
         DocRef::Hash(_) => ctx
             .engine
             .doc_ids()
             .into_iter()
-            .find(|id| r.names(id))
+            .find(|id| r.names(id) && view.scope.contains(id))
             .ok_or_else(gone),
     }
 }

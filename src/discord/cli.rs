@@ -13,7 +13,7 @@ use crate::search::watch::{rebuild_on_sighup, Watcher};
 use crate::search::Engine;
 use crate::settings::Settings;
 
-use super::commands::{registration_json, COMMANDS};
+use super::commands::{self, registration_json};
 use super::dispatch::{dispatch_json, DispatchContext};
 use super::gateway::{self, Scope};
 use super::http;
@@ -37,6 +37,27 @@ fn watcher(s: &Settings, engine: &Arc<Engine>) -> Option<Watcher> {
             s.corpus.watch_events,
         )
     })
+}
+
+/// Opens the database of the settings (SQLite in the data directory by default) and says which;
+/// an unreachable database is logged, not fatal: answers are served without it.
+pub fn open_store(s: &Settings) -> Result<crate::storage::Store> {
+    let store = crate::storage::Store::open(&s.storage, &s.data.dir)?;
+    match store.check() {
+        Ok(()) => tracing::info!(database = %store.backend(), "storage ready"),
+        Err(_) => tracing::error!(
+            database = %store.backend(),
+            "storage unreachable at start; answering without it until it is back"
+        ),
+    }
+    Ok(store)
+}
+
+/// The dispatcher's context with storage and the teacher settings.
+fn context(s: &Settings, engine: Arc<Engine>) -> Result<DispatchContext> {
+    Ok(DispatchContext::new(engine, &s.discord)
+        .with_store(open_store(s)?)
+        .with_teacher(s.teacher.clone()))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -63,7 +84,7 @@ pub fn serve(
     crate::metrics::install();
     let engine = Arc::new(open()?);
     let _watcher = watcher(s, &engine);
-    let ctx = Arc::new(DispatchContext::new(engine.clone(), &s.discord));
+    let ctx = Arc::new(context(s, engine.clone())?);
     let stats = engine.stats();
     tracing::info!(
         documents = stats.documents,
@@ -106,7 +127,7 @@ pub fn serve_http(
     })?;
     let engine = Arc::new(open()?);
     let _watcher = watcher(s, &engine);
-    let ctx = Arc::new(DispatchContext::new(engine.clone(), &s.discord));
+    let ctx = Arc::new(context(s, engine.clone())?);
     let rest = Arc::new(gateway::rest_client(
         s.discord.token.as_ref().map_or("", |t| t.expose().trim()),
         s.discord.proxy(),
@@ -157,7 +178,7 @@ pub fn commands(json: bool) -> Result<i32> {
         println!("{}", serde_json::to_string_pretty(&registration_json())?);
         return Ok(0);
     }
-    for c in COMMANDS {
+    for c in commands::all() {
         let opts: Vec<String> = c
             .options
             .iter()
@@ -182,7 +203,7 @@ pub fn interact(s: &Settings, engine: Engine, files: Option<&std::path::Path>) -
     std::io::stdin()
         .read_to_string(&mut body)
         .context("cannot read stdin")?;
-    let ctx = DispatchContext::new(Arc::new(engine), &s.discord);
+    let ctx = context(s, Arc::new(engine))?;
     match dispatch_json(&ctx, &body) {
         Ok(r) => {
             if let Some(dir) = files {
@@ -209,4 +230,123 @@ fn write_files(dir: &std::path::Path, files: &[super::response::File]) -> Result
         eprintln!("wrote {} ({} bytes)", path.display(), f.bytes.len());
     }
     Ok(())
+}
+
+/// `archivist invite`: the OAuth2 URL that adds the bot to a server with the least it needs.
+/// Slash commands answer through their interaction, which needs no permission in the channel:
+/// `applications.commands` is all the HTTP endpoint needs; the gateway (`serve`) also needs the
+/// `bot` scope to connect, with no permissions.
+pub fn invite(s: &Settings, application_id: Option<u64>, gateway: bool) -> Result<i32> {
+    let app = application_id.unwrap_or(s.discord.application_id);
+    if app == 0 {
+        bail!("no application id: pass --application-id or set ARCHIVIST__DISCORD__APPLICATION_ID");
+    }
+    println!("{}", invite_url(app, gateway));
+    if !gateway {
+        eprintln!(
+            "(for `archivist serve`, over the gateway, use `archivist invite --gateway`: it adds \
+             the bot scope)"
+        );
+    }
+    Ok(0)
+}
+
+/// The invite URL for application `app`.
+pub fn invite_url(app: u64, gateway: bool) -> String {
+    let scope = if gateway {
+        "bot+applications.commands&permissions=0"
+    } else {
+        "applications.commands"
+    };
+    format!("https://discord.com/oauth2/authorize?client_id={app}&scope={scope}")
+}
+
+fn unavailable(store: &crate::storage::Store) -> Result<i32> {
+    eprintln!("error: the database ({}) is unavailable", store.backend());
+    Ok(1)
+}
+
+/// `archivist settings --guild ID [--json]`: a server's settings from the shell.
+pub fn show_settings(s: &Settings, guild: u64, json: bool) -> Result<i32> {
+    let store = crate::storage::Store::open(&s.storage, &s.data.dir)?;
+    let Ok(g) = store.guild_settings(guild) else {
+        return unavailable(&store);
+    };
+    let f = g.in_force(None);
+    if json {
+        let v = serde_json::json!({
+            "guild_id": guild.to_string(),
+            "in_force": {"private": f.private, "scope": f.scope.to_text()},
+            "server": g.server,
+            "channels": g.channels.iter().map(|(c, l)| (c.to_string(), l)).collect::<std::collections::BTreeMap<_, _>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(0);
+    }
+    let from = |set: bool| if set { "set for the server" } else { "default" };
+    println!("server {guild} ({})", store.backend());
+    println!(
+        "  answers  {} by default ({})",
+        if f.private { "private" } else { "public" },
+        from(g.server.private.is_some())
+    );
+    println!(
+        "  scope    {} ({})",
+        super::place::describe_scope(&f.scope),
+        from(g.server.scope.is_some())
+    );
+    for (c, l) in &g.channels {
+        let mut parts = Vec::new();
+        if let Some(p) = l.private {
+            parts.push(format!("answers {}", if p { "private" } else { "public" }));
+        }
+        if let Some(sc) = &l.scope {
+            parts.push(format!("scope {sc}"));
+        }
+        println!("  channel {c}: {}", parts.join(", "));
+    }
+    Ok(0)
+}
+
+/// `archivist gaps --guild ID [--days N] [--json|--csv]`: what `/gaps` shows.
+pub fn gaps(s: &Settings, guild: u64, days: u32, json: bool, csv: bool) -> Result<i32> {
+    let store = crate::storage::Store::open(&s.storage, &s.data.dir)?;
+    let Ok(list) = store.gaps(guild, days.max(1), crate::storage::now()) else {
+        return unavailable(&store);
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&list)?);
+    } else if csv {
+        print!("{}", crate::storage::gaps::to_csv(&list));
+    } else if list.is_empty() {
+        println!("no questions without a good answer in the last {days} days");
+    } else {
+        for g in &list {
+            println!(
+                "{:>4}×  {}  (nothing found {}, thumbs down {}; last {})",
+                g.count,
+                g.question,
+                g.nothing_found,
+                g.thumbs_down,
+                crate::storage::gaps::utc(g.last_asked)
+            );
+        }
+    }
+    Ok(0)
+}
+
+/// `archivist forget --user ID`: deletes one person's questions and feedback.
+pub fn forget(s: &Settings, user: u64) -> Result<i32> {
+    let store = crate::storage::Store::open(&s.storage, &s.data.dir)?;
+    let Ok(d) = store.forget(user) else {
+        return unavailable(&store);
+    };
+    println!(
+        "deleted {} question{} and {} feedback record{} of that user",
+        d.questions,
+        if d.questions == 1 { "" } else { "s" },
+        d.feedback,
+        if d.feedback == 1 { "" } else { "s" }
+    );
+    Ok(0)
 }

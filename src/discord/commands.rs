@@ -17,6 +17,8 @@ pub enum Kind {
     String = 3,
     Integer = 4,
     Boolean = 5,
+    Channel = 7,
+    Attachment = 11,
 }
 
 /// What an option autocompletes from.
@@ -24,6 +26,10 @@ pub enum Kind {
 pub enum Complete {
     Speaker,
     Document,
+    /// A scope: `all`, or document ids and collections separated by commas.
+    Scope,
+    /// One of this server's own uploads.
+    Upload,
 }
 
 pub struct OptionSpec {
@@ -44,7 +50,7 @@ pub struct CommandSpec {
     pub run: Handler,
 }
 
-const fn opt(name: &'static str, description: &'static str, kind: Kind) -> OptionSpec {
+pub const fn opt(name: &'static str, description: &'static str, kind: Kind) -> OptionSpec {
     OptionSpec {
         name,
         description,
@@ -56,12 +62,12 @@ const fn opt(name: &'static str, description: &'static str, kind: Kind) -> Optio
     }
 }
 
-const fn required(mut o: OptionSpec) -> OptionSpec {
+pub const fn required(mut o: OptionSpec) -> OptionSpec {
     o.required = true;
     o
 }
 
-const fn completing(mut o: OptionSpec, c: Complete) -> OptionSpec {
+pub const fn completing(mut o: OptionSpec, c: Complete) -> OptionSpec {
     o.complete = Some(c);
     o
 }
@@ -243,16 +249,27 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
 ];
 
+/// Every command: the students' and the teachers' ([`super::teacher::COMMANDS`]).
+pub fn all() -> impl Iterator<Item = &'static CommandSpec> {
+    COMMANDS.iter().chain(super::teacher::COMMANDS)
+}
+
 /// The command named `name`.
 pub fn find(name: &str) -> Option<&'static CommandSpec> {
-    COMMANDS.iter().find(|c| c.name == name)
+    all().find(|c| c.name == name)
+}
+
+/// Whether a command is for teachers (needs Manage Server).
+pub fn is_teacher(spec: &CommandSpec) -> bool {
+    super::teacher::COMMANDS
+        .iter()
+        .any(|c| std::ptr::eq(c, spec))
 }
 
 /// The registration JSON Discord expects (`PUT /applications/{id}/commands`).
 pub fn registration_json() -> Value {
     Value::Array(
-        COMMANDS
-            .iter()
+        all()
             .map(|c| {
                 let options: Vec<Value> = c
                     .options
@@ -280,12 +297,16 @@ pub fn registration_json() -> Value {
                         v
                     })
                     .collect();
-                json!({
+                let mut v = json!({
                     "type": 1,
                     "name": c.name,
                     "description": c.description,
                     "options": options,
-                })
+                });
+                if is_teacher(c) {
+                    super::teacher::restrict_registration(&mut v);
+                }
+                v
             })
             .collect(),
     )

@@ -4,7 +4,7 @@
 //! when a button is pressed, checked against the hash in the button's `custom_id`
 //! ([`super::custom_id`]); only the asker may turn the pages.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 use crate::study::{self, Contexts};
 
@@ -86,8 +86,8 @@ pub fn contexts(ctx: &DispatchContext, inv: &Invocation) -> Result<Reply, BotErr
         speaker: inv.short("speaker"),
         doc: inv.short("document"),
     };
-    let scope = scope(ctx, inv);
-    contexts_page(ctx, q, inv.user, 0, scope.as_ref())
+    let scope = scope(inv);
+    contexts_page(ctx, q, inv.user, 0, scope.as_deref())
 }
 
 /// A page of a `/contexts` list (also for its ◀ ▶ buttons), within `scope`.
@@ -96,7 +96,7 @@ pub fn contexts_page(
     mut q: TermQuery,
     owner: u64,
     offset: usize,
-    scope: Option<&HashSet<String>>,
+    scope: Option<&BTreeSet<String>>,
 ) -> Result<Reply, BotError> {
     let req = study::ContextsRequest {
         term: q.term.clone(),

@@ -15,6 +15,12 @@
 //! - `kp:<owner>:<offset>:<check>` — page of a `/contexts` list; the term and options are read
 //!   back from the message's `Term:`/`Speaker:`/`Document:` lines ([`super::contexts`]), checked
 //!   against `<check>` as for `/ask`.
+//! - `fb:u:<offset>:<check>` / `fb:d:<offset>:<check>` — 👍 / 👎 on the `/ask` page at `offset`.
+//!   The question is read back from the message as for `ap` (and `<check>` must match, or the
+//!   press is refused as stale); the passages shown are found again from it. The vote is stored
+//!   per person and message id, so pressing again changes it rather than counting twice.
+//! - `fr:<message id>` — the private "what was wrong?" select a 👎 opens; its value is a
+//!   [`crate::storage::Reason`] code, stored with that person's 👎 on that message.
 
 use super::limits::CUSTOM_ID;
 
@@ -98,6 +104,14 @@ pub enum Action {
         offset: usize,
         check: u32,
     },
+    Vote {
+        up: bool,
+        offset: usize,
+        check: u32,
+    },
+    FeedbackReason {
+        message: u64,
+    },
 }
 
 impl Action {
@@ -122,6 +136,10 @@ impl Action {
                 offset,
                 check,
             } => format!("kp:{owner}:{offset}:{check:08x}"),
+            Action::Vote { up, offset, check } => {
+                format!("fb:{}:{offset}:{check:08x}", if *up { 'u' } else { 'd' })
+            }
+            Action::FeedbackReason { message } => format!("fr:{message}"),
         };
         debug_assert!(s.len() <= CUSTOM_ID, "{s}");
         s
@@ -166,6 +184,18 @@ impl Action {
                 owner: o.parse().ok()?,
                 offset: off.parse().ok()?,
                 check: hex(c)?,
+            },
+            ("fb", [v, off, c]) => Action::Vote {
+                up: match *v {
+                    "u" => true,
+                    "d" => false,
+                    _ => return None,
+                },
+                offset: off.parse().ok()?,
+                check: hex(c)?,
+            },
+            ("fr", [m]) => Action::FeedbackReason {
+                message: m.parse().ok()?,
             },
             _ => return None,
         })
@@ -221,6 +251,12 @@ mod tests {
                 offset: 99_999,
                 check: 1,
             },
+            Action::Vote {
+                up: false,
+                offset: 99_999,
+                check: u32::MAX,
+            },
+            Action::FeedbackReason { message: u64::MAX },
         ];
         for a in actions {
             let s = a.encode();

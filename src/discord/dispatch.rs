@@ -1,8 +1,13 @@
 //! The one dispatcher: a Discord interaction in, the interaction response out. Both transports
 //! (the serenity gateway adapter and the HTTP endpoint) and `archivist interact` call it.
 //!
-//! No I/O here beyond the engine: no network, no serenity `Context`. It applies the per-user
-//! rate limit, turns [`BotError`]s into a private message (user errors) or a logged apology
+//! No serenity `Context` and no talking to Discord here: the response is returned and a transport
+//! sends it. The I/O there is goes through handles that are synchronous and bounded in time: the
+//! engine; storage ([`crate::storage::Store`], which runs queries on its own runtime and waits at
+//! most `storage.timeout_ms`), read for the server's settings on every interaction and written
+//! before a 👍/👎 is acknowledged; and `/add`'s one download (bounded in size and time). Both
+//! transports run the dispatcher on a blocking thread, so a slow database or download is covered
+//! by the deferral like a slow answer. It applies the per-user rate limit, turns [`BotError`]s into a private message (user errors) or a logged apology
 //! (internal errors and panics), checks every response against Discord's limits before it
 //! leaves, and logs one line per interaction. For answers that take long, [`deferral`] and
 //! [`after_deferral`] tell a transport how to defer and then deliver.
@@ -14,7 +19,8 @@ use std::time::{Duration, Instant};
 use serenity::model::application::{CommandInteraction, ComponentInteraction, Interaction};
 
 use crate::search::Engine;
-use crate::settings::DiscordSettings;
+use crate::settings::{DiscordSettings, Settings, TeacherSettings};
+use crate::storage::Store;
 
 use super::buttons;
 use super::commands;
@@ -24,6 +30,7 @@ use super::handlers::{self, Invocation, Reply};
 use super::limits::{file_violations, shrink_to_fit, violations};
 use super::ratelimit::RateLimiter;
 use super::response::{kind, Message, Response};
+use super::teacher;
 
 /// What every interaction is answered with: the engine and the Discord settings.
 pub struct DispatchContext {
@@ -34,6 +41,11 @@ pub struct DispatchContext {
     /// Button presses are counted apart, with three times the allowance: paging through a
     /// document is quick clicking, not flooding.
     button_limiter: RateLimiter,
+    /// Settings, feedback, unanswered questions; `None`: nothing is stored (a press of 👍/👎
+    /// is answered "could not be recorded").
+    pub store: Option<Store>,
+    /// What `/add` may download and how.
+    pub teacher: TeacherSettings,
 }
 
 impl DispatchContext {
@@ -50,7 +62,21 @@ impl DispatchContext {
                 s.rate_limit_commands.saturating_mul(3),
                 Duration::from_secs(s.rate_limit_window_secs),
             ),
+            store: None,
+            teacher: Settings::defaults().teacher,
         }
+    }
+
+    /// The same, keeping settings and feedback in `store`.
+    pub fn with_store(mut self, store: Store) -> DispatchContext {
+        self.store = Some(store);
+        self
+    }
+
+    /// The same, with `/add`'s download settings.
+    pub fn with_teacher(mut self, teacher: TeacherSettings) -> DispatchContext {
+        self.teacher = teacher;
+        self
     }
 }
 
@@ -216,19 +242,45 @@ fn command(ctx: &DispatchContext, ci: &CommandInteraction) -> Result<Reply, BotE
     let inv = Invocation {
         user: ci.user.id.get(),
         options: &ci.data.options,
+        id: ci.id.get(),
+        view: ctx.command_view(ci),
+        resolved: Some(&ci.data.resolved),
     };
-    (spec.run)(ctx, &inv)
+    if commands::is_teacher(spec) {
+        teacher::allowed(&inv)?;
+    }
+    let mut reply = (spec.run)(ctx, &inv)?;
+    // A server that wants answers private gets them private, unless the student said
+    // `private:false`.
+    if inv.view.private() && inv.explicit_flag("private") != Some(false) && !reply.update {
+        reply.message = reply.message.ephemeral();
+    }
+    Ok(reply)
 }
 
 fn component(ctx: &DispatchContext, ci: &ComponentInteraction) -> Result<Reply, BotError> {
-    buttons::press(ctx, &ci.data.custom_id, ci.user.id.get(), &ci.message)
+    let values = match &ci.data.kind {
+        serenity::model::application::ComponentInteractionDataKind::StringSelect { values } => {
+            values.as_slice()
+        }
+        _ => &[],
+    };
+    let press = buttons::Press {
+        id: &ci.data.custom_id,
+        user: ci.user.id.get(),
+        message: &ci.message,
+        view: ctx.component_view(ci),
+        values,
+    };
+    buttons::press(ctx, &press)
 }
 
 fn autocomplete(ctx: &DispatchContext, ci: &CommandInteraction) -> (Response, Outcome) {
     let what = format!("autocomplete /{}", ci.data.name);
     let choices = match ci.data.autocomplete() {
         Some(o) => catch_unwind(AssertUnwindSafe(|| {
-            handlers::autocomplete(ctx, &ci.data.name, o.name, o.value)
+            let view = ctx.command_view(ci);
+            handlers::autocomplete(ctx, &view, &ci.data.name, o.name, o.value)
         }))
         .unwrap_or_default(),
         None => Vec::new(),
@@ -274,7 +326,11 @@ fn checked(response: Response, interaction_id: &str, what: &str) -> Response {
 pub fn deferral(interaction: &Interaction) -> Option<Response> {
     match interaction {
         Interaction::Command(ci) => {
+            // Teacher commands answer privately; a server's "private by default" is not known
+            // here (it is read from storage with the answer), so a public deferral of such an
+            // answer is replaced by a private one ([`after_deferral`]).
             let private = ci.data.name == "help"
+                || commands::find(&ci.data.name).is_some_and(commands::is_teacher)
                 || ci.data.options.iter().any(|o| {
                     o.name == "private"
                         && matches!(
@@ -289,7 +345,8 @@ pub fn deferral(interaction: &Interaction) -> Option<Response> {
                 Action::AskPage { .. }
                 | Action::SearchPage { .. }
                 | Action::ReadPage { .. }
-                | Action::ContextsPage { .. },
+                | Action::ContextsPage { .. }
+                | Action::FeedbackReason { .. },
             ) => Some(Response::deferred_update()),
             _ => Some(Response::deferred(true)),
         },

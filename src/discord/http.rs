@@ -253,6 +253,22 @@ impl Outbox for EndpointOutbox {
             .map_err(|_| anyhow::anyhow!("poisoned"))?
             .take()
             .context("responded twice")?;
+        // Discord takes no files in the HTTP response body: a message with files is deferred
+        // there, and arrives as an edit over REST (which takes them).
+        let with_files = r
+            .message_data()
+            .filter(|m| !m.files.is_empty() && r.kind == super::response::kind::MESSAGE);
+        if let Some(m) = with_files {
+            tx.send(Response::deferred(r.is_ephemeral()))
+                .map_err(|_| anyhow::anyhow!("the HTTP request went away"))?;
+            return self
+                .rest
+                .edit_original(&Message {
+                    flags: 0,
+                    ..m.clone()
+                })
+                .await;
+        }
         tx.send(r.clone())
             .map_err(|_| anyhow::anyhow!("the HTTP request went away"))
     }

@@ -56,7 +56,7 @@ impl AskQuery {
             to: self.to.clone(),
             limit,
             offset,
-            explain: false,
+            ..Default::default()
         }
     }
 

@@ -275,21 +275,68 @@ pub struct Footer {
     pub text: String,
 }
 
-/// A row of up to five buttons.
+/// A row of up to five buttons, or one select menu.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ActionRow {
     #[serde(rename = "type")]
     pub kind: u8,
-    pub components: Vec<Button>,
+    pub components: Vec<Component>,
+}
+
+/// What a row holds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Component {
+    Button(Button),
+    Select(SelectMenu),
 }
 
 impl ActionRow {
-    pub fn new(components: Vec<Button>) -> ActionRow {
+    pub fn new(buttons: Vec<Button>) -> ActionRow {
         ActionRow {
             kind: 1,
-            components,
+            components: buttons.into_iter().map(Component::Button).collect(),
         }
     }
+
+    pub fn select(menu: SelectMenu) -> ActionRow {
+        ActionRow {
+            kind: 1,
+            components: vec![Component::Select(menu)],
+        }
+    }
+}
+
+/// A string select menu (type 3): pick one of up to 25 options.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SelectMenu {
+    #[serde(rename = "type")]
+    pub kind: u8,
+    pub custom_id: String,
+    pub placeholder: String,
+    pub options: Vec<SelectOption>,
+    pub min_values: u8,
+    pub max_values: u8,
+}
+
+impl SelectMenu {
+    /// Pick exactly one of `options`.
+    pub fn one_of(custom_id: String, placeholder: &str, options: Vec<SelectOption>) -> SelectMenu {
+        SelectMenu {
+            kind: 3,
+            custom_id,
+            placeholder: placeholder.to_string(),
+            options,
+            min_values: 1,
+            max_values: 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SelectOption {
+    pub label: String,
+    pub value: String,
 }
 
 /// Button styles.

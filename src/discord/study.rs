@@ -4,7 +4,8 @@
 //! [`crate::study`]; renderers turn its answers into messages within Discord's limits (plain text
 //! cut first, escaped, then marked up, as in [`super::render`]).
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use crate::answer::DocCard;
 use crate::cite::Export;
@@ -18,10 +19,10 @@ use super::render::{human_date, safe_url, short_title, truncate_lines, COLOR};
 use super::response::{Embed, Field, File, Footer, Image, Message};
 use super::text::{code_block, escape, escape_fit, highlighted, len, plain, truncate};
 
-/// The documents this interaction may see. `None` (the whole corpus) until per-server
-/// collections narrow it; every study handler asks here.
-pub(super) fn scope(_ctx: &DispatchContext, _inv: &Invocation) -> Option<HashSet<String>> {
-    None
+/// The documents this interaction may see (its server's or channel's scope, resolved in
+/// [`super::place`]); `None`: the whole corpus. Every study handler asks here.
+pub(super) fn scope(inv: &Invocation) -> Option<Arc<BTreeSet<String>>> {
+    inv.view.scope.doc_ids().cloned()
 }
 
 pub(super) fn field(name: &str, value: String) -> Field {
@@ -54,8 +55,8 @@ pub fn verify(ctx: &DispatchContext, inv: &Invocation) -> Result<Reply, BotError
         quote,
         speaker: inv.short("speaker"),
     };
-    let scope = scope(ctx, inv);
-    let v = study::verify(&ctx.engine.snapshot(), &req, scope.as_ref());
+    let scope = scope(inv);
+    let v = study::verify(&ctx.engine.snapshot(), &req, scope.as_deref());
     let n = usize::from(v.doc_id.is_some());
     let mut m = render_verification(&v, ctx.archive());
     if inv.flag("private") {
@@ -176,8 +177,8 @@ pub fn trend(ctx: &DispatchContext, inv: &Invocation) -> Result<Reply, BotError>
         terms: vec![typed],
         unit,
     };
-    let scope = scope(ctx, inv);
-    let t = study::trend(&ctx.engine.snapshot(), &req, scope.as_ref());
+    let scope = scope(inv);
+    let t = study::trend(&ctx.engine.snapshot(), &req, scope.as_deref());
     if t.terms.is_empty() {
         return Err(BotError::user(
             "Please type up to three words or phrases in `terms`, separated by commas.",

@@ -17,10 +17,12 @@ mod phrased;
 mod plan;
 pub mod question;
 mod rescore;
+pub mod scope;
 pub mod snapshot;
 pub mod watch;
 pub mod weights;
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -72,6 +74,8 @@ pub struct AskRequest {
     pub offset: usize,
     /// Say why the results ranked as they did (`Answer::explain`).
     pub explain: bool,
+    /// Only these documents (a server's scope, [`scope::DocScope::doc_ids`]); `None`: all.
+    pub within: Option<Arc<BTreeSet<String>>>,
 }
 
 /// A document id that is not in the corpus, with the closest ones.
@@ -88,6 +92,8 @@ pub struct Engine {
     current: RwLock<Arc<Snapshot>>,
     /// One refresh at a time in this process.
     refreshing: Mutex<()>,
+    /// Resolved server scopes of the index in service.
+    scopes: scope::ScopeCache,
 }
 
 /// What [`Engine::refresh`] did.
@@ -156,6 +162,7 @@ impl Engine {
             opts,
             current: RwLock::new(Arc::new(s)),
             refreshing: Mutex::new(()),
+            scopes: Default::default(),
         }
     }
 

@@ -49,6 +49,8 @@ pub const MAX_LIMIT: usize = 50;
 struct Filters {
     speakers: Vec<usize>,
     docs: Option<Vec<String>>,
+    /// The server's scope ([`AskRequest::within`]), applied after the checks on the others.
+    within: Option<std::sync::Arc<std::collections::BTreeSet<String>>>,
 }
 
 /// A search's outcome: the plan it ran and the ranked passages.
@@ -163,6 +165,7 @@ impl Snapshot {
             let any_date = Filters {
                 docs: req.doc.clone().or(u.doc_id.clone()).map(|d| vec![d]),
                 speakers: found.plan.speakers.clone(),
+                within: req.within.clone(),
             };
             answer.searched.date = None;
             found = self.search(&searcher, &dated, &u, &any_date, want);
@@ -251,7 +254,11 @@ impl Snapshot {
                 to.map(|d| d.to_string()).unwrap_or_default()
             ));
         }
-        Ok(Filters { speakers, docs })
+        Ok(Filters {
+            speakers,
+            docs,
+            within: req.within.clone(),
+        })
     }
 
     /// Plans, searches and re-scores: stages 2 to 4.
@@ -282,6 +289,7 @@ impl Snapshot {
                 ranked: Vec::new(),
             };
         }
+        plan.docs = super::scope::restrict(plan.docs.take(), filters.within.as_ref());
         let names = |i: usize| self.lexicon.names[i].clone();
         let found = candidates::search(searcher, &stats, self.ix.fields, &plan, &names, want);
         let total = found.total;

@@ -22,7 +22,7 @@ pub mod verify;
 mod words;
 
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
 use tantivy::columnar::ColumnValues;
@@ -39,7 +39,7 @@ pub use trend::{trend, Point, Series, Trend, TrendRequest, Unit};
 pub use verify::{verify, Change, ChangeKind, Closest, Verdict, Verification, VerifyRequest};
 
 /// The documents a request may see (a server's collections); `None`: the whole corpus.
-pub type Scope<'a> = Option<&'a HashSet<String>>;
+pub type Scope<'a> = Option<&'a BTreeSet<String>>;
 
 /// One analysed word: its position (as the index counts them), byte range and stem.
 #[derive(Debug, Clone, PartialEq)]
