@@ -129,9 +129,11 @@ pub struct Answers<'a> {
 
 /// Picks the quote for a passage. `weights`: the query stems (each once) with their weight
 /// (idf; paraphrases lower); `pairs` are stems adjacent in the question (phrase bonus);
-/// `answers`: a sentence holding an answer of the type asked for gains its weight. The question
-/// has a handful of stems, so a word's stem is found by comparing it with each (no hashing, no
-/// copies).
+/// `answers`: a sentence holding an answer of the type asked for gains its weight.
+///
+/// Three steps: score the sentences ([`Scorer`]), choose the ones that together cover the
+/// question best within `max_chars` ([`choose`]), and assemble them verbatim with "…" where
+/// text is left out ([`assemble`]).
 pub fn excerpt(
     text: &str,
     weights: &[(String, f32)],
@@ -146,135 +148,248 @@ pub fn excerpt(
             highlights: Vec::new(),
         };
     }
-    let index_of = |stem: &str| weights.iter().position(|(s, _)| s == stem);
-    let mut words: Vec<Word> = Vec::new();
-    analyze(text, |from, to, stem| {
-        words.push(Word {
-            from,
-            to,
-            stem: index_of(stem),
-        })
-    });
-    // Pairs as stem indices (the stems of a pair are query stems; one that is not can never
-    // match a word).
-    let pairs: Vec<(usize, usize)> = pairs
-        .iter()
-        .filter_map(|(a, b)| Some((index_of(a)?, index_of(b)?)))
-        .collect();
-    // A sentence's worth: the weights of the question's words in it (repeats count little, and
-    // words already shown in `known` count little: a second sentence should add something).
-    let mut seen = vec![false; weights.len()];
-    let answer_in = |(s, e): (usize, usize)| {
-        answers
-            .spans
+    let mut scorer = Scorer::new(text, weights, pairs, answers);
+    let chosen = choose(text, &sents, &mut scorer, max_chars);
+    let ex = assemble(text, &sents, &chosen, &scorer.words);
+    if ex.quote.chars().count() > max_chars + 4 {
+        return shorten(&ex, max_chars);
+    }
+    ex
+}
+
+/// What a sentence is worth to the question: the weights of the question's words in it, its
+/// phrase pairs, and the answers of the asked-for type it holds. Words already shown (`known`)
+/// count little, and so do repeats: a further sentence should add something. The question has
+/// a handful of stems, so a word's stem is found by comparing it with each (no hashing).
+struct Scorer<'a> {
+    weights: &'a [(String, f32)],
+    /// The passage's words in text order.
+    words: Vec<Word>,
+    /// Stems adjacent in the question, as indices into `weights`.
+    pairs: Vec<(usize, usize)>,
+    answers: &'a Answers<'a>,
+    seen: Vec<bool>,
+}
+
+impl<'a> Scorer<'a> {
+    fn new(
+        text: &str,
+        weights: &'a [(String, f32)],
+        pairs: &[(String, String)],
+        answers: &'a Answers<'a>,
+    ) -> Scorer<'a> {
+        let index_of = |stem: &str| weights.iter().position(|(s, _)| s == stem);
+        let mut words: Vec<Word> = Vec::new();
+        analyze(text, |from, to, stem| {
+            words.push(Word {
+                from,
+                to,
+                stem: index_of(stem),
+            })
+        });
+        // A pair whose stems are not both query stems can never match a word.
+        let pairs = pairs
             .iter()
-            .filter(|a| a.from >= s && a.to <= e)
-            .map(|a| a.strength)
-            .fold(0.0, f32::max)
-    };
-    let mut score_of = |(s, e): (usize, usize), known: &[bool]| -> f32 {
-        // The words are in text order: the sentence's are a slice of them.
-        let from = words.partition_point(|w| w.from < s);
-        let to = words.partition_point(|w| w.from < e);
-        let ws = || words[from..to].iter().filter(|w| w.to <= e);
-        seen.fill(false);
-        let mut score = 0.0;
-        for i in ws().filter_map(|w| w.stem) {
-            let wt = weights[i].1;
-            score += if known[i] {
-                wt * 0.02
-            } else if !seen[i] {
-                wt
+            .filter_map(|(a, b)| Some((index_of(a)?, index_of(b)?)))
+            .collect();
+        Scorer {
+            weights,
+            words,
+            pairs,
+            answers,
+            seen: vec![false; weights.len()],
+        }
+    }
+
+    /// The words inside byte range `(s, e)`.
+    fn words_in(&self, (s, e): (usize, usize)) -> &[Word] {
+        let from = self.words.partition_point(|w| w.from < s);
+        let to = self.words.partition_point(|w| w.to <= e);
+        &self.words[from..to.max(from)]
+    }
+
+    /// Marks the query stems that sentence `(s, e)` shows.
+    fn mark_shown(&self, sent: (usize, usize), known: &mut [bool]) {
+        for i in self.words_in(sent).iter().filter_map(|w| w.stem) {
+            known[i] = true;
+        }
+    }
+
+    /// Whether sentence `(s, e)` holds an answer of the type asked for.
+    fn holds_answer(&self, (s, e): (usize, usize)) -> bool {
+        self.answers.weight > 0.0
+            && self
+                .answers
+                .spans
+                .iter()
+                .any(|a| a.from >= s && a.to <= e && a.strength > 0.0)
+    }
+
+    /// Whether the sentence shows something the `known` words and answers do not: a question
+    /// word not yet shown, or the first answer of the type asked for.
+    fn adds(&self, sent: (usize, usize), known: &[bool], answer_shown: bool) -> bool {
+        self.words_in(sent)
+            .iter()
+            .any(|w| w.stem.is_some_and(|i| !known[i]))
+            || (!answer_shown && self.holds_answer(sent))
+    }
+
+    fn score(&mut self, sent: (usize, usize), known: &[bool]) -> f32 {
+        let worth = |i: usize, wt: f32, seen: bool| {
+            if known[i] {
+                wt * KNOWN_WORD
+            } else if seen {
+                wt * REPEATED_WORD
             } else {
-                wt * 0.2
-            };
+                wt
+            }
+        };
+        let mut seen = std::mem::take(&mut self.seen);
+        seen.fill(false);
+        let words = self.words_in(sent);
+        let mut score = 0.0;
+        for i in words.iter().filter_map(|w| w.stem) {
+            score += worth(i, self.weights[i].1, seen[i]);
             seen[i] = true;
         }
-        let mut prev: Option<usize> = None;
-        for w in ws() {
-            if let (Some(a), Some(b)) = (prev, w.stem) {
-                if pairs.contains(&(a, b)) {
-                    let wt = weights[a].1;
-                    score += if known[a] { wt * 0.02 } else { wt };
+        for pair in words.windows(2) {
+            if let (Some(a), Some(b)) = (pair[0].stem, pair[1].stem) {
+                if self.pairs.contains(&(a, b)) {
+                    score += worth(a, self.weights[a].1, false);
                 }
             }
-            prev = w.stem;
         }
-        score += answers.weight * answer_in((s, e));
-        score
-    };
-    let none = vec![false; weights.len()];
-    let first_scores: Vec<f32> = sents.iter().map(|s| score_of(*s, &none)).collect();
-    let best = (0..sents.len())
-        .max_by(|&a, &b| {
-            first_scores[a]
-                .partial_cmp(&first_scores[b])
-                .unwrap_or(std::cmp::Ordering::Equal)
-                .then(b.cmp(&a))
-        })
-        .unwrap_or(0);
-    let mut shown = none;
-    for w in &words {
-        if let Some(i) = w
-            .stem
-            .filter(|_| w.from >= sents[best].0 && w.to <= sents[best].1)
-        {
-            shown[i] = true;
-        }
+        self.seen = seen;
+        let answer = self
+            .answers
+            .spans
+            .iter()
+            .filter(|a| a.from >= sent.0 && a.to <= sent.1)
+            .map(|a| a.strength)
+            .fold(0.0, f32::max);
+        score + self.answers.weight * answer
     }
-    let scores: Vec<f32> = sents.iter().map(|s| score_of(*s, &shown)).collect();
+}
+
+/// A word already shown by a chosen sentence counts this share of its weight again.
+const KNOWN_WORD: f32 = 0.02;
+/// A word's second time in the same sentence counts this share.
+const REPEATED_WORD: f32 = 0.2;
+/// At most this many sentences make a quote.
+const QUOTE_SENTENCES: usize = 3;
+/// A further sentence next to one already chosen reads on from it: its gain counts this much
+/// more than that of a sentence elsewhere in the passage.
+const ADJACENT_GAIN: f32 = 1.25;
+/// Below this many bytes, a lone best sentence takes the one after it (or before) for context.
+const SHORT_SENTENCE: usize = 150;
+
+/// The sentences to quote, in text order: the best one (and the one after it when it is short),
+/// then greedily the sentence that adds most of what is not yet shown — a question word or the
+/// first answer of the type asked for — anywhere in the passage, a neighbour slightly preferred,
+/// while they fit in `max_chars`. A header's lines are not prose: its best line takes the
+/// other sentence of the same line, else the best other line.
+fn choose(
+    text: &str,
+    sents: &[(usize, usize)],
+    scorer: &mut Scorer,
+    max_chars: usize,
+) -> Vec<usize> {
+    let none = vec![false; scorer.weights.len()];
+    let first: Vec<f32> = sents.iter().map(|s| scorer.score(*s, &none)).collect();
+    let best = best_of(0..sents.len(), |i| first[i]).unwrap_or(0);
     let len = |i: usize| sents[i].1 - sents[i].0;
-    let header_like = text.contains('\n') && !text.contains("\n\n");
     let mut chosen = vec![best];
-    // A second sentence: the best other matching line of a header; else the neighbour that
-    // matches more (or, for a short sentence, the one after it for context).
-    let second = if header_like {
-        // The other sentence of the same line (a citation's reference before its "Translated
-        // by …") comes with the best one when it holds anything; else the best other line.
-        let same_line = |i: usize| {
-            let (lo, hi) = (sents[i.min(best)].1, sents[i.max(best)].0);
-            i.abs_diff(best) == 1 && !text[lo..hi].contains('\n')
-        };
-        let worth = |i: usize| {
-            scores[i]
-                + if same_line(i) {
-                    first_scores[best]
-                } else {
-                    0.0
-                }
-        };
-        (0..sents.len())
-            .filter(|&i| i != best && scores[i] > 0.0)
-            .max_by(|&a, &b| {
-                worth(a)
-                    .partial_cmp(&worth(b))
-                    .unwrap_or(std::cmp::Ordering::Equal)
-                    .then(b.cmp(&a))
-            })
-    } else {
-        let prev = best.checked_sub(1);
-        let next = (best + 1 < sents.len()).then_some(best + 1);
-        let sp = prev.map(|i| scores[i]).unwrap_or(-1.0);
-        let sn = next.map(|i| scores[i]).unwrap_or(-1.0);
-        if sp > 0.0 || sn > 0.0 {
-            if sn >= sp {
-                next
-            } else {
-                prev
+    let mut used = len(best);
+    let mut known = none;
+    scorer.mark_shown(sents[best], &mut known);
+    let header_like = text.contains('\n') && !text.contains("\n\n");
+    if header_like {
+        if let Some(s) = header_companion(text, sents, scorer, best, first[best], &known) {
+            if used + len(s) + 3 <= max_chars {
+                chosen.push(s);
             }
-        } else if len(best) < 150 {
-            next.or(prev)
-        } else {
-            None
         }
-    };
-    if let Some(s) = second {
-        if len(best) + len(s) + 3 <= max_chars {
-            chosen.push(s);
-            chosen.sort_unstable();
+        chosen.sort_unstable();
+        return chosen;
+    }
+    // A short best sentence often only opens its point: the sentence after it comes too.
+    if len(best) < SHORT_SENTENCE && best + 1 < sents.len() && used + len(best + 1) + 3 <= max_chars
+    {
+        used += len(best + 1) + 3;
+        scorer.mark_shown(sents[best + 1], &mut known);
+        chosen.push(best + 1);
+    }
+    while chosen.len() < QUOTE_SENTENCES {
+        let answer_shown = chosen.iter().any(|&c| scorer.holds_answer(sents[c]));
+        let open: Vec<usize> = (0..sents.len())
+            .filter(|i| !chosen.contains(i) && used + len(*i) + 3 <= max_chars)
+            .filter(|&i| scorer.adds(sents[i], &known, answer_shown))
+            .collect();
+        let gains: Vec<(usize, f32)> = open
+            .into_iter()
+            .map(|i| {
+                let adjacent = chosen.iter().any(|&c| c.abs_diff(i) == 1);
+                let g = scorer.score(sents[i], &known);
+                (i, if adjacent { g * ADJACENT_GAIN } else { g })
+            })
+            .filter(|(_, g)| *g > 0.0)
+            .collect();
+        let Some(next) = best_of(gains.iter().map(|(i, _)| *i), |i| {
+            gains.iter().find(|(j, _)| *j == i).map_or(0.0, |(_, g)| *g)
+        }) else {
+            break;
+        };
+        used += len(next) + 3;
+        scorer.mark_shown(sents[next], &mut known);
+        chosen.push(next);
+    }
+    if chosen.len() == 1 && len(best) < SHORT_SENTENCE {
+        let after = (best + 1 < sents.len()).then_some(best + 1);
+        if let Some(s) = after.or(best.checked_sub(1)) {
+            if used + len(s) + 3 <= max_chars {
+                chosen.push(s);
+            }
         }
     }
-    // Assemble: adjacent sentences as written, others joined with " … ".
+    chosen.sort_unstable();
+    chosen
+}
+
+/// For the best line of a header: the other sentence of the same line (a citation's reference
+/// before its "Translated by …") when it holds anything, else the best other matching line.
+fn header_companion(
+    text: &str,
+    sents: &[(usize, usize)],
+    scorer: &mut Scorer,
+    best: usize,
+    best_score: f32,
+    known: &[bool],
+) -> Option<usize> {
+    let same_line = |i: usize| {
+        let (lo, hi) = (sents[i.min(best)].1, sents[i.max(best)].0);
+        i.abs_diff(best) == 1 && !text[lo..hi].contains('\n')
+    };
+    let scores: Vec<f32> = sents.iter().map(|s| scorer.score(*s, known)).collect();
+    let worth = |i: usize| scores[i] + if same_line(i) { best_score } else { 0.0 };
+    best_of(
+        (0..sents.len()).filter(|&i| i != best && scores[i] > 0.0),
+        worth,
+    )
+}
+
+/// The index with the highest value; the first one on ties.
+fn best_of(items: impl Iterator<Item = usize>, value: impl Fn(usize) -> f32) -> Option<usize> {
+    items.max_by(|&a, &b| {
+        value(a)
+            .partial_cmp(&value(b))
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(b.cmp(&a))
+    })
+}
+
+/// Joins the chosen sentences verbatim: adjacent ones as written, others with " … ", and "…"
+/// where the passage goes on before or after. Highlights mark the question's words.
+fn assemble(text: &str, sents: &[(usize, usize)], chosen: &[usize], words: &[Word]) -> Excerpt {
     let mut quote = String::new();
     let mut map: Vec<(usize, usize, usize)> = Vec::new(); // (quote offset, text start, text end)
     if sents[chosen[0]].0 > 0 {
@@ -303,18 +418,11 @@ pub fn excerpt(
             highlights.push([qo + w.from - s, qo + w.to - s]);
         }
     }
-    let ex = Excerpt {
+    let highlights = merge(highlights, "");
+    Excerpt {
+        highlights: merge_gaps(&quote, highlights),
         quote,
-        highlights: merge(highlights, ""),
-    };
-    let ex = Excerpt {
-        highlights: merge_gaps(&ex.quote, ex.highlights),
-        ..ex
-    };
-    if ex.quote.chars().count() > max_chars + 4 {
-        return shorten(&ex, max_chars);
     }
-    ex
 }
 
 fn merge(h: Vec<[usize; 2]>, _: &str) -> Vec<[usize; 2]> {
@@ -438,6 +546,20 @@ mod tests {
         assert_eq!(marked, ["border fence"]);
         let apart = excerpt(t, &w(&["border", "fenc"]), &[], &Answers::default(), 40);
         assert!(apart.quote.contains("stood far"), "{}", apart.quote);
+    }
+
+    #[test]
+    fn a_sentence_elsewhere_that_adds_a_question_word_joins_the_quote() {
+        let t = "The attitude to adopt is to send them back. After that it is our own business, \
+                 which we shall handle in our own way without any help. We do not understand it. \
+                 Speaking plainly, we have strong feelings about this issue.";
+        let words = [("attitud".to_string(), 2.0), ("feel".to_string(), 1.0)];
+        let e = excerpt(t, &words, &[], &Answers::default(), 400);
+        assert!(e.quote.starts_with("The attitude"), "{}", e.quote);
+        assert!(e.quote.contains(" … Speaking plainly"), "{}", e.quote);
+        assert!(!e.quote.contains("We do not understand"), "{}", e.quote);
+        let tight = excerpt(t, &words, &[], &Answers::default(), 80);
+        assert!(!tight.quote.contains("feelings"), "{}", tight.quote);
     }
 
     #[test]
