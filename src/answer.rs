@@ -52,6 +52,9 @@ pub struct WordWhy {
     pub expression: Option<String>,
     /// (paraphrase, how it is related, its weight relative to the word).
     pub paraphrases: Vec<(String, String, f32)>,
+    /// Other spellings the documents give for it (stems), searched as the word itself.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spellings: Vec<String>,
 }
 
 /// Why one result ranked where it did.

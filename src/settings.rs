@@ -111,6 +111,13 @@ pub struct SearchSettings {
     pub default_limit: usize,
     pub max_question_chars: usize,
     pub quote_max_chars: usize,
+    /// Whether question words also match their WordNet paraphrases (on by default).
+    #[serde(default = "on")]
+    pub paraphrases: bool,
+}
+
+fn on() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -411,9 +411,14 @@ pub fn render_explanation(e: &crate::answer::Explanation, quotes: &[String]) -> 
     );
     for w in &e.words {
         let paras: Vec<String> = w
-            .paraphrases
+            .spellings
             .iter()
-            .map(|(p, via, wt)| format!("{p} ({via} {wt:.2})"))
+            .map(|s| format!("{s} (spelling 1.00)"))
+            .chain(
+                w.paraphrases
+                    .iter()
+                    .map(|(p, via, wt)| format!("{p} ({via} {wt:.2})")),
+            )
             .collect();
         let _ = writeln!(
             out,

@@ -5,7 +5,7 @@ use archivist::eval::{evaluate, read_questions, same_person};
 use archivist::AskRequest;
 
 mod common;
-use common::seeds_engine;
+use common::{engine_for, export, seeds_engine};
 
 fn ask(q: &str) -> archivist::Answer {
     seeds_engine().ask(&AskRequest {
@@ -305,10 +305,10 @@ fn paraphrased_dev_set_holds_its_ground() {
     .unwrap();
     let m = evaluate(seeds_engine(), &qs, false);
     let report = format!("{:#?}", m.per_question);
-    assert!(m.hit_at_1 >= 0.60, "Hit@1 {} {report}", m.hit_at_1);
-    assert!(m.hit_at_3 >= 0.80, "Hit@3 {} {report}", m.hit_at_3);
-    assert!(m.mrr_at_10 >= 0.72, "MRR@10 {} {report}", m.mrr_at_10);
-    assert!(m.quote_at_3 >= 0.65, "quote@3 {} {report}", m.quote_at_3);
+    assert!(m.hit_at_1 >= 0.65, "Hit@1 {} {report}", m.hit_at_1);
+    assert!(m.hit_at_3 >= 0.83, "Hit@3 {} {report}", m.hit_at_3);
+    assert!(m.mrr_at_10 >= 0.76, "MRR@10 {} {report}", m.mrr_at_10);
+    assert!(m.quote_at_3 >= 0.72, "quote@3 {} {report}", m.quote_at_3);
     assert!(
         m.speaker_precision_at_3 >= 0.95,
         "speaker@3 {} {report}",
@@ -321,4 +321,89 @@ fn same_person_matches_name_surname_or_label() {
     let a = ask("what did Ji Pengfei say about repatriation");
     let q = &a.results[0];
     assert!(same_person(q, "Ji Pengfei") && same_person(q, "Ji") && !same_person(q, "Yu Zhan"));
+}
+
+/// A gloss one document gives (`Oskemen [Ust-Kamenogorsk]`) makes the two spellings one search
+/// term in every document: a question with either spelling finds the passages that use the other.
+#[test]
+fn paraphrases_can_be_turned_off() {
+    let text = export(
+        "900003",
+        "Note on the Returnees",
+        "June 1, 1970",
+        "The committee agreed on the memorandum about the families before winter.",
+    );
+    let q = AskRequest {
+        question: "did they agree on the memo about the families".into(),
+        limit: 5,
+        ..Default::default()
+    };
+    let (_dir, on) = engine_for(&[("a.txt", text.as_bytes())]);
+    let a = on.ask(&q);
+    assert_eq!(a.results[0].passage, 1, "{a:?}");
+    let marked: Vec<&str> = a.results[0]
+        .highlights
+        .iter()
+        .map(|&[s, t]| &a.results[0].quote[s..t])
+        .collect();
+    assert!(marked.contains(&"memorandum"), "{marked:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("corpus")).unwrap();
+    std::fs::write(dir.path().join("corpus/a.txt"), &text).unwrap();
+    let off = archivist::Engine::open(archivist::EngineOptions {
+        paraphrases: false,
+        ..common::options(&dir.path().join("corpus"), &dir.path().join("data"))
+    })
+    .unwrap();
+    let a = off.ask(&q);
+    // Found on its other words, but "memorandum" is no longer a match for "memo".
+    assert_eq!(a.results[0].passage, 1, "{a:?}");
+    let marked: Vec<&str> = a.results[0]
+        .highlights
+        .iter()
+        .map(|&[s, t]| &a.results[0].quote[s..t])
+        .collect();
+    assert!(!marked.contains(&"memorandum"), "{marked:?}");
+    assert!(marked.contains(&"families"), "{marked:?}");
+}
+
+#[test]
+fn a_bracketed_gloss_joins_two_spellings_of_a_name() {
+    let glossed = export(
+        "900001",
+        "Note on the Border Towns",
+        "May 3, 1970",
+        "Residents of Tolqyn [Daluokan] were moved inland in the spring.",
+    );
+    let plain = export(
+        "900002",
+        "Report from the Prefecture",
+        "May 9, 1970",
+        "Grain was short in Daluokan all winter.\n\nThe roads to the river were closed.",
+    );
+    let (_dir, e) = engine_for(&[("a.txt", glossed.as_bytes()), ("b.txt", plain.as_bytes())]);
+    let ask = |q: &str| {
+        e.ask(&AskRequest {
+            question: q.into(),
+            limit: 5,
+            ..Default::default()
+        })
+    };
+    // The name alone: the document that spells it the other way is found too.
+    let a = ask("Tolqyn");
+    let docs: Vec<&str> = a.results.iter().map(|q| q.doc_id.as_str()).collect();
+    assert_eq!(docs, ["900001", "900002"], "{a:?}");
+    let other = &a.results[1];
+    // The other spelling is highlighted as the word itself.
+    assert!(
+        other
+            .highlights
+            .iter()
+            .any(|&[s, t]| &other.quote[s..t] == "Daluokan"),
+        "{a:?}"
+    );
+    let a = ask("was grain short in Tolqyn");
+    assert_eq!(a.results[0].doc_id, "900002", "{a:?}");
+    assert!(a.results[0].quote.contains("Daluokan"), "{a:?}");
 }

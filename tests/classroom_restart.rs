@@ -37,6 +37,7 @@ async fn start(
             max_question_chars: 1000,
             quote_max_chars: 400,
             default_limit: 5,
+            paraphrases: true,
         })
         .unwrap(),
     );

@@ -83,6 +83,9 @@ pub struct BuildFigures {
 pub struct ServeFigures {
     pub open_ms: f64,
     pub ask: Lat,
+    /// `ask` with `search.paraphrases = false`, timed in the same rounds.
+    #[serde(default)]
+    pub ask_plain: Option<Lat>,
     pub doc: Lat,
     pub raw: Lat,
     pub fts5: Option<Lat>,
@@ -586,6 +589,14 @@ fn worker_serve(args: &BenchArgs, s: &Settings) -> Result<i32> {
     }
     let serve_peak_rss_kb = peak_rss_kb();
 
+    // The same index searched on the question's own words only: what paraphrases cost.
+    let plain = Engine::open(EngineOptions {
+        paraphrases: false,
+        ..options_for(dir, s)
+    })?;
+    for q in &gen.questions {
+        plain.ask(&ask_request(&q.question));
+    }
     let raw = rawtantivy::Raw::open(&dir.join("data"))?;
     let raw_searcher = raw.searcher();
     #[cfg(feature = "bench")]
@@ -603,7 +614,7 @@ fn worker_serve(args: &BenchArgs, s: &Settings) -> Result<i32> {
     }
     // Timed rounds, the three interleaved question by question so that noise from other work
     // on the machine falls on all of them alike.
-    let (mut ask_t, mut raw_t) = (Vec::new(), Vec::new());
+    let (mut ask_t, mut plain_t, mut raw_t) = (Vec::new(), Vec::new(), Vec::new());
     #[cfg(feature = "bench")]
     let mut fts_t = Vec::new();
     for _ in 0..args.rounds.max(1) {
@@ -612,6 +623,9 @@ fn worker_serve(args: &BenchArgs, s: &Settings) -> Result<i32> {
             let a = engine.ask(&ask_request(&q.question));
             ask_t.push(t.elapsed());
             std::hint::black_box(a);
+            let t = Instant::now();
+            std::hint::black_box(plain.ask(&ask_request(&q.question)));
+            plain_t.push(t.elapsed());
             let t = Instant::now();
             std::hint::black_box(raw.search(&raw_searcher, &q.terms, LIMIT));
             raw_t.push(t.elapsed());
@@ -630,6 +644,7 @@ fn worker_serve(args: &BenchArgs, s: &Settings) -> Result<i32> {
     let f = ServeFigures {
         open_ms,
         ask: Lat::of(ask_t),
+        ask_plain: Some(Lat::of(plain_t)),
         doc: Lat::of(doc_t),
         raw: Lat::of(raw_t),
         fts5,
@@ -731,6 +746,10 @@ pub fn table(all: &[SizeFigures]) -> String {
             ),
             ("`ask` p50 (ms)", Box::new(move |f| ms(f.serve.ask.p50_us))),
             ("`ask` p99 (ms)", Box::new(move |f| ms(f.serve.ask.p99_us))),
+            (
+                "`ask` p99 without paraphrases (ms)",
+                Box::new(move |f| opt(f.serve.ask_plain.as_ref().map(|l| ms(l.p99_us)))),
+            ),
             (
                 "raw tantivy p50 (ms)",
                 Box::new(move |f| ms(f.serve.raw.p50_us)),

@@ -8,6 +8,7 @@
 pub mod body;
 pub mod check;
 pub mod date;
+pub mod glosses;
 pub mod header;
 pub mod html;
 pub mod labels;

@@ -349,6 +349,7 @@ mod tests {
             speakers: Vec::new(),
             passages: 3,
             serial,
+            glosses: Vec::new(),
         }
     }
 

@@ -53,6 +53,10 @@ pub struct DocRecord {
     /// passages already indexed stay valid while documents are inserted before them.
     #[serde(default)]
     pub serial: u64,
+    /// The name variants the document gives in brackets (`Wulumuqi [Urumqi]`:
+    /// [`crate::corpus::glosses`]), which the search treats as one term.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub glosses: Vec<(String, String)>,
 }
 
 impl Catalog {
@@ -79,6 +83,7 @@ impl DocRecord {
             speakers: d.speakers.clone(),
             passages: d.passages.len() as u32,
             serial,
+            glosses: crate::corpus::glosses::glosses(d),
         }
     }
 }

@@ -11,7 +11,7 @@ use tantivy::Index;
 /// Bump when the schema, the analyzer, the parser's output or anything else stored beside the
 /// index (the catalog's form, the lexicon and the other data derived from it) changes: the index
 /// is rebuilt whole.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Fast field: the document's serial number, which the catalog maps to its place
 /// ([`super::DocRecord::serial`]; ranking reads it instead of the stored document id, so only

@@ -72,8 +72,9 @@ pub fn of_question(
         "where" => AnswerType::Place,
         "who" | "whom" | "whose" => AnswerType::Person,
         "what" | "which" | "at" | "on" | "in" | "for" => {
-            // "what time", "which day", "on what date", "which foreign ministry official",
-            // "what city": the first telling noun of the words after the question word.
+            // "what time", "which day of", "on what date", "what city": the noun phrase after
+            // the question word, up to a verb or preposition; its head (the last noun that
+            // tells a type) decides: "which foreign ministry official" asks for a person.
             let from = if matches!(second, "what" | "which") {
                 3
             } else {
@@ -81,25 +82,94 @@ pub fn of_question(
             };
             let phrase = std::iter::once(if from == 3 { third } else { second })
                 .chain(w.iter().skip(from).copied())
-                .take(NOUN_PHRASE);
-            for n in phrase {
-                if AUXILIARIES.contains(&n) {
-                    return None;
-                }
-                if let Some(t) = noun_type(n, is_person, is_place) {
-                    return Some(t);
-                }
-            }
-            return None;
+                .take(NOUN_PHRASE)
+                .take_while(|n| !AUXILIARIES.contains(n) && !PHRASE_ENDS.contains(n));
+            return phrase
+                .filter_map(|n| noun_type(n, is_person, is_place))
+                .last();
         }
         _ => return None,
     })
+}
+
+/// Nouns that only name the kind of answer asked for when they follow the question word
+/// ("what time of day", "which date", "how many days"): they are the question's frame, not
+/// its subject.
+const TYPE_NOUNS: &[&str] = &[
+    "time", "hour", "date", "day", "days", "year", "years", "month", "months", "week", "weeks",
+    "hours", "minutes",
+];
+
+/// Positions of the words that only name the answer type, when the question's form is "what /
+/// which / how many <type noun> [of <type noun>] …": "what time of day did …" gives `time`,
+/// `of`, `day`. A type noun elsewhere ("what did they do that day") is content.
+pub fn type_words(words: &[&str]) -> Vec<usize> {
+    let start = words.iter().take_while(|w| LEADS.contains(w)).count();
+    let after = match words.get(start..) {
+        Some(["at" | "on" | "in" | "for", "what" | "which", ..]) => start + 2,
+        Some(["what" | "which", ..]) => start + 1,
+        Some(["how", "many" | "much" | "long", ..]) => start + 2,
+        _ => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    let mut i = after;
+    while let Some(w) = words.get(i) {
+        let of_type = *w == "of" && words.get(i + 1).is_some_and(|n| TYPE_NOUNS.contains(n));
+        if !(TYPE_NOUNS.contains(w) || of_type) {
+            break;
+        }
+        out.push(i);
+        i += 1;
+    }
+    out
+}
+
+/// What "how many X" counts: the words of X, the noun phrase after "how many" / "how much"
+/// (lower case, up to [`NOUN_PHRASE`] words, ending at a verb such as "were"), when the question
+/// has that form. "how many chinese border posts met …" counts chinese, border, posts (the
+/// phrase's head is not known without parsing; a number before any of them counts it).
+pub fn counted_words(words: &[&str]) -> Vec<String> {
+    let start = words.iter().take_while(|w| LEADS.contains(w)).count();
+    match words.get(start..) {
+        Some(["how", "many" | "much", rest @ ..]) => rest
+            .iter()
+            .take(NOUN_PHRASE)
+            .take_while(|w| !AUXILIARIES.contains(w))
+            .map(|w| w.to_string())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Words after a number looked at for the noun it counts ("ten gaps", "ten more gaps", "one of
+/// the gaps").
+const COUNTED_WITHIN: usize = 3;
+
+/// Quantities in `text` that count something else than the `counted` stems answer "how many
+/// <counted>" less surely: their strength is multiplied by `other`.
+pub fn weigh_by_counted(text: &str, spans: &mut [Span], counted: &[String], other: f32) {
+    let stems = super::excerpt::stems(text);
+    for span in spans.iter_mut() {
+        let counts_it = stems
+            .iter()
+            .filter(|(from, _, _)| *from >= span.to)
+            .take(COUNTED_WITHIN)
+            .any(|(_, _, st)| counted.contains(st));
+        if !counts_it {
+            span.strength *= other;
+        }
+    }
 }
 
 /// Verbs that end the noun phrase after "which"/"what".
 const AUXILIARIES: &[&str] = &[
     "did", "does", "do", "was", "were", "is", "are", "has", "had", "have", "will", "would", "can",
     "could", "should",
+];
+
+/// Prepositions that end the noun phrase after "which"/"what" ("which day of the week").
+const PHRASE_ENDS: &[&str] = &[
+    "of", "in", "on", "at", "to", "for", "with", "from", "by", "about", "after", "before",
 ];
 
 /// Words after "which"/"what" looked at for the noun that tells the type.
@@ -217,6 +287,15 @@ const REASON_MARKERS: &[&str] = &[
     "in view of",
     "given that",
     "for fear",
+    "hence",
+    "that is why",
+    "which is why",
+    "arguing that",
+    "on the grounds",
+    "on the excuse",
+    "under the pretext",
+    "in the hope",
+    "the purpose",
 ];
 
 /// Field names whose value is a place or a time.
@@ -432,7 +511,46 @@ mod tests {
 
     fn q(s: &str) -> Option<AnswerType> {
         let words: Vec<&str> = s.split_whitespace().collect();
-        of_question(&words, &|w| w == "official", &|w| w == "city")
+        of_question(&words, &|w| w == "official", &|w| {
+            matches!(w, "city" | "ministry")
+        })
+    }
+
+    #[test]
+    fn the_nouns_that_name_the_answer_type_are_frame() {
+        let w = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        let at = |s: &str| {
+            let words = w(s);
+            let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+            type_words(&refs)
+        };
+        assert_eq!(at("what time of day did he ask to meet"), [1, 2, 3]);
+        assert_eq!(at("on which date was it signed"), [2]);
+        assert_eq!(at("how many days did it last"), [2]);
+        assert!(at("what did they do that day").is_empty());
+        assert!(at("did they meet that day").is_empty());
+    }
+
+    #[test]
+    fn how_many_counts_the_noun_after_it() {
+        assert_eq!(counted_words(&["how", "many", "gaps", "were"]), ["gaps"]);
+        assert_eq!(
+            counted_words(&["so", "how", "much", "border", "grain", "was", "sold"]),
+            ["border", "grain"]
+        );
+        assert!(counted_words(&["how", "many", "were", "there"]).is_empty());
+        assert!(counted_words(&["how", "long"]).is_empty());
+        let text = "They used a couple of trucks. More than ten gaps were opened.";
+        let mut spans = find(text, AnswerType::Quantity, &|_| false, &|_| false);
+        weigh_by_counted(text, &mut spans, &["gap".to_string()], 0.5);
+        let strength = |w: &str| {
+            spans
+                .iter()
+                .find(|s| &text[s.from..s.to] == w)
+                .map(|s| s.strength)
+        };
+        assert_eq!(strength("ten"), Some(1.0));
+        assert_eq!(strength("couple"), Some(0.5));
     }
 
     #[test]
@@ -446,6 +564,11 @@ mod tests {
         assert_eq!(q("and why did they leave"), Some(AnswerType::Reason));
         assert_eq!(q("who translated the cable"), Some(AnswerType::Person));
         assert_eq!(q("which official sat in"), Some(AnswerType::Person));
+        assert_eq!(
+            q("which foreign ministry official also sat in"),
+            Some(AnswerType::Person)
+        );
+        assert_eq!(q("which day of the meeting"), Some(AnswerType::Date));
         assert_eq!(q("which city did they visit"), Some(AnswerType::Place));
         assert_eq!(q("where did they meet"), Some(AnswerType::Place));
         assert_eq!(q("what did he say about grain"), None);

@@ -24,6 +24,9 @@ pub struct Derived {
     pub lexicon: Lexicon,
     /// The archive the documents' citations name most often.
     pub archive: Option<String>,
+    /// Spellings the documents give as the same name, by stem: each stem's other stems.
+    #[serde(default)]
+    pub variants: HashMap<String, Vec<String>>,
 }
 
 /// `derived.json`: the data and what it was made from.
@@ -62,7 +65,11 @@ impl Derived {
             .into_iter()
             .max_by_key(|(a, n)| (*n, std::cmp::Reverse(*a)))
             .map(|(a, _)| a.to_string());
-        Derived { lexicon, archive }
+        Derived {
+            lexicon,
+            archive,
+            variants: variants(catalog),
+        }
     }
 
     /// The derived data of an opened index: read from its directory when it was made there from
@@ -93,6 +100,39 @@ impl Derived {
         let _ = store(&ix.dir, &stored);
         stored.derived
     }
+}
+
+/// The documents' glosses ([`crate::corpus::glosses`]) as stem variants: the two sides of a
+/// gloss have as many words, and the words pair in order (`Jeong Pung-gye [Jong Phung Gye]`:
+/// jeong and jong, pung and phung), so each stem maps to the stems it stands beside.
+fn variants(catalog: &Catalog) -> HashMap<String, Vec<String>> {
+    let stems = |s: &str| -> Vec<String> {
+        super::excerpt::stems(s)
+            .into_iter()
+            .map(|(_, _, st)| st)
+            .collect()
+    };
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    let mut link = |a: &str, b: &str| {
+        let v = out.entry(a.to_string()).or_default();
+        if a != b && !v.iter().any(|x| x == b) {
+            v.push(b.to_string());
+        }
+    };
+    for d in catalog.documents.iter() {
+        for (name, gloss) in &d.glosses {
+            let (a, b) = (stems(name), stems(gloss));
+            if a.len() != b.len() {
+                continue;
+            }
+            for (x, y) in a.iter().zip(&b) {
+                link(x, y);
+                link(y, x);
+            }
+        }
+    }
+    out.retain(|_, v| !v.is_empty());
+    out
 }
 
 /// Writes the file beside the index atomically (several processes may share the directory).

@@ -42,6 +42,8 @@ pub struct EngineOptions {
     pub max_question_chars: usize,
     pub quote_max_chars: usize,
     pub default_limit: usize,
+    /// Whether question words also match their WordNet paraphrases (`search.paraphrases`).
+    pub paraphrases: bool,
 }
 
 impl EngineOptions {
@@ -53,6 +55,7 @@ impl EngineOptions {
             max_question_chars: s.search.max_question_chars,
             quote_max_chars: s.search.quote_max_chars,
             default_limit: s.search.default_limit,
+            paraphrases: s.search.paraphrases,
         }
     }
 }

@@ -40,6 +40,8 @@ pub(super) struct PlanWord {
     pub expression: Option<String>,
     /// (paraphrase, relation, weight relative to the word) — the ones searched.
     pub paraphrases: Vec<(String, Via, f32)>,
+    /// Other spellings of it the documents give (stems), searched as the word itself.
+    pub spellings: Vec<String>,
 }
 
 /// A stem tantivy searches.
@@ -68,6 +70,8 @@ pub(super) struct Plan {
     pub speakers: Vec<usize>,
     pub docs: Option<Vec<String>>,
     pub answer_type: Option<AnswerType>,
+    /// The stems of what "how many X" counts.
+    pub counted: Vec<String>,
 }
 
 impl Plan {
@@ -82,9 +86,19 @@ impl Plan {
 
 /// The paraphrases of words the corpus holds, remembered per snapshot (the same words recur in
 /// questions, and finding them costs a few hundred lookups).
-#[derive(Default)]
 pub(super) struct ParaphraseCache {
+    /// `false`: no word has paraphrases (`search.paraphrases = false`).
+    enabled: bool,
     found: Mutex<HashMap<String, Vec<Paraphrase>>>,
+}
+
+impl ParaphraseCache {
+    pub(super) fn new(enabled: bool) -> ParaphraseCache {
+        ParaphraseCache {
+            enabled,
+            found: Mutex::default(),
+        }
+    }
 }
 
 /// A paraphrase present in the corpus.
@@ -108,6 +122,7 @@ pub(super) fn make(
     stats: &Stats,
     field: tantivy::schema::Field,
     cache: &ParaphraseCache,
+    variants: &HashMap<String, Vec<String>>,
     terms: &[Term],
     adjacent: &[(usize, usize)],
 ) -> Plan {
@@ -131,6 +146,23 @@ pub(super) fn make(
                 .collect()
         })
         .collect();
+    // The other spellings the documents give for a word's stems, searched as the word itself
+    // (`Urumqi` finds `Wulumuqi`).
+    let spelled: Vec<Vec<String>> = own
+        .iter()
+        .map(|stems| {
+            let mut out: Vec<String> = Vec::new();
+            for v in stems
+                .iter()
+                .flat_map(|s| variants.get(s).into_iter().flatten())
+            {
+                if !stems.contains(v) && !out.contains(v) {
+                    out.push(v.clone());
+                }
+            }
+            out
+        })
+        .collect();
     let mut plan = Plan::default();
     let mut first_stem: Vec<Option<usize>> = Vec::new();
     let mut last_stem: Vec<Option<usize>> = Vec::new();
@@ -142,6 +174,7 @@ pub(super) fn make(
             weight: boost * own_idf,
             expression: t.expression.clone(),
             paraphrases: Vec::new(),
+            spellings: spelled[i].clone(),
         });
         let mut idx = Vec::new();
         for s in &own[i] {
@@ -158,6 +191,18 @@ pub(super) fn make(
         }
         first_stem.push(idx.first().copied());
         last_stem.push(idx.last().copied());
+        for v in &spelled[i] {
+            let df = doc_freq(v);
+            let stem = QueryStem {
+                stem: v.clone(),
+                boost,
+                weight: boost * idf(df),
+                word: i,
+                paraphrase: None,
+                doc_freq: df,
+            };
+            add_stem(&mut plan.stems, stem);
+        }
         if !t.paraphrase {
             continue;
         }
@@ -165,7 +210,7 @@ pub(super) fn make(
             .expression
             .clone()
             .unwrap_or_else(|| t.text.to_lowercase());
-        let all_own: Vec<&String> = own.iter().flatten().collect();
+        let all_own: Vec<&String> = own.iter().chain(&spelled).flatten().collect();
         for p in paraphrases(cache, &source, &doc_freq)
             .into_iter()
             .filter(|p| !all_own.contains(&&p.stem))
@@ -215,6 +260,9 @@ fn paraphrases(
     word: &str,
     doc_freq: &dyn Fn(&str) -> u64,
 ) -> Vec<Paraphrase> {
+    if !cache.enabled {
+        return Vec::new();
+    }
     if let Some(found) = cache
         .found
         .lock()

@@ -585,6 +585,8 @@ pub struct Understood {
     pub date_words: Vec<String>,
     /// What kind of answer the question's form asks for.
     pub answer_type: Option<AnswerType>,
+    /// The words of what "how many X" counts (lower case).
+    pub counted: Vec<String>,
     /// Words dropped because they only frame the question (`say`, `according`).
     pub frame: Vec<String>,
     /// Per term: a word whose paraphrases would mislead — a name (capitalised inside the
@@ -611,11 +613,21 @@ pub fn understand(q: &str, lexicon: &Lexicon, is_doc_id: &dyn Fn(&str) -> bool) 
         answer_type::of_question(&lower, &|w| crate::lexicon::is_person_word(w), &|w| {
             crate::lexicon::is_place_word(w)
         });
+    u.counted = answer_type::counted_words(&lower);
     // Names stay searchable unless they became a speaker restriction; dates unless they
     // became a date filter.
-    let skip: Vec<bool> = (0..words.len())
+    let mut skip: Vec<bool> = (0..words.len())
         .map(|i| used[i] && (u.speech || dated[i]))
         .collect();
+    // "what time of day …": the words that name the answer type are frame, not subject.
+    if u.answer_type.is_some() {
+        for i in answer_type::type_words(&lower) {
+            if !skip[i] {
+                skip[i] = true;
+                u.frame.push(words[i].text.clone());
+            }
+        }
+    }
     collect_terms(&words, &skip, &mut u);
     u
 }

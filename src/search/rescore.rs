@@ -9,13 +9,13 @@ use std::collections::{HashMap, HashSet};
 
 use tantivy::{DocAddress, Searcher};
 
-use super::answer_type::{self, Span};
+use super::answer_type::{self, AnswerType, Span};
 use super::candidates::{stems_held, Candidates};
 use super::excerpt;
 use super::plan::Plan;
 use super::snapshot::{Hit, Snapshot};
 use super::weights::{
-    ANSWER_TYPE_BONUS, COVERAGE_FLOOR, RESCORE_WINDOW, TITLE_COVER, WINDOW_FLOOR,
+    ANSWER_TYPE_BONUS, COVERAGE_FLOOR, QUANTITY_OF_OTHER, RESCORE_WINDOW, TITLE_COVER, WINDOW_FLOOR,
 };
 use crate::answer::ResultWhy;
 
@@ -101,7 +101,15 @@ fn read_the_best(snap: &Snapshot, searcher: &Searcher, plan: &Plan, ranked: &mut
         r.why.window = best_window(plan, &hit.text);
         r.score *= WINDOW_FLOOR + r.why.window;
         if let Some(t) = plan.answer_type {
-            let found = answer_type::find(&hit.text, t, &is_name, &is_place);
+            let mut found = answer_type::find(&hit.text, t, &is_name, &is_place);
+            if t == AnswerType::Quantity && !plan.counted.is_empty() {
+                answer_type::weigh_by_counted(
+                    &hit.text,
+                    &mut found,
+                    &plan.counted,
+                    QUANTITY_OF_OTHER,
+                );
+            }
             r.answers = near_question_words(&hit.text, found, &stems);
             let strength = r.answers.iter().map(|a| a.strength).fold(0.0, f32::max);
             if strength > 0.0 {

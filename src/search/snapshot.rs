@@ -37,6 +37,8 @@ pub struct Snapshot {
     pub(super) opts: EngineOptions,
     /// The archive the citations name most often, read once.
     pub(super) archive: Option<String>,
+    /// Name spellings the documents give as one ([`super::derived::Derived::variants`]).
+    variants: HashMap<String, Vec<String>>,
     /// Paraphrases of question words found in this index, remembered.
     paraphrases: ParaphraseCache,
 }
@@ -68,8 +70,11 @@ impl Snapshot {
         let by_id: HashMap<String, usize> = (0..docs.len())
             .filter_map(|i| Some((docs.id(i)?.to_string(), i)))
             .collect();
-        let super::derived::Derived { lexicon, archive } =
-            super::derived::Derived::load_or_make(&ix);
+        let super::derived::Derived {
+            lexicon,
+            archive,
+            variants,
+        } = super::derived::Derived::load_or_make(&ix);
         tracing::debug!(
             "snapshot: lexicon of {} speakers ready in {:.3} s",
             lexicon.names.len(),
@@ -79,9 +84,10 @@ impl Snapshot {
             ix,
             lexicon,
             archive,
+            variants,
             by_id,
+            paraphrases: ParaphraseCache::new(opts.paraphrases),
             opts,
-            paraphrases: ParaphraseCache::default(),
         }
     }
 
@@ -276,12 +282,17 @@ impl Snapshot {
             &stats,
             self.ix.fields.text,
             &self.paraphrases,
+            &self.variants,
             terms,
             &u.adjacent,
         );
         plan.speakers = filters.speakers.clone();
         plan.docs = filters.docs.clone();
         plan.answer_type = u.answer_type;
+        plan.counted = excerpt::stems(&u.counted.join(" "))
+            .into_iter()
+            .map(|(_, _, st)| st)
+            .collect();
         if plan.stems.is_empty() && plan.speakers.is_empty() && plan.docs.is_none() {
             return Outcome {
                 plan,
@@ -508,6 +519,7 @@ fn explain(u: &Understood, found: &Outcome, offset: usize, limit: usize) -> Expl
                         )
                     })
                     .collect(),
+                spellings: w.spellings.clone(),
             })
             .collect(),
         results: found

@@ -54,6 +54,10 @@ pub const COVERAGE_FLOOR: f32 = 0.5;
 /// date for "when" …) scores this much more (times the strength of the answer found, 0–1).
 pub const ANSWER_TYPE_BONUS: f32 = 0.8;
 
+/// For "how many X", a number that counts something other than X ("a couple of strands" when
+/// the question counts gaps) answers this much as surely as one that counts X ("ten gaps").
+pub const QUANTITY_OF_OTHER: f32 = 0.5;
+
 /// A question word the passage lacks but its document's title or summary holds counts this
 /// much towards the passage's coverage (the question names the document: "per the Soviet memo").
 pub const TITLE_COVER: f32 = 0.5;

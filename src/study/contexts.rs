@@ -260,6 +260,7 @@ mod tests {
             max_question_chars: 1000,
             quote_max_chars: 400,
             default_limit: 5,
+            paraphrases: true,
         })
         .unwrap();
         (engine, dir)

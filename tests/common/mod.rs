@@ -19,6 +19,7 @@ pub fn options(corpus: &Path, data: &Path) -> EngineOptions {
         max_question_chars: 1000,
         quote_max_chars: 400,
         default_limit: 5,
+        paraphrases: true,
     }
 }
 

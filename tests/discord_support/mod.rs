@@ -27,6 +27,7 @@ pub fn engine() -> Arc<Engine> {
                 max_question_chars: 1000,
                 quote_max_chars: 400,
                 default_limit: 5,
+                paraphrases: true,
             })
             .unwrap();
             (Arc::new(engine), dir)
