@@ -127,27 +127,27 @@ mod tests {
     #[test]
     fn glosses_after_names_are_read() {
         assert_eq!(
-            pairs("people in Wulumuqi [Urumqi] and Yumin [Chaghantoqay] County left"),
-            [p("Wulumuqi", "Urumqi"), p("Yumin", "Chaghantoqay")]
+            pairs("people in Daluokan [Tolqyn] and Baishan [Aqtoghay] County left"),
+            [p("Daluokan", "Tolqyn"), p("Baishan", "Aqtoghay")]
         );
         assert_eq!(
-            pairs("Kim Jeong Pung-gye [Jong Phung Gye] said"),
-            [p("Jeong Pung-gye", "Jong Phung Gye")]
+            pairs("Kim Pak Hyon-chol [Bak Hyeon Cheol] said"),
+            [p("Pak Hyon-chol", "Bak Hyeon Cheol")]
         );
     }
 
     #[test]
     fn editorial_brackets_are_not_glosses() {
         for t in [
-            "Comrade Qi-ku-nuo-fu [sic], Director",
+            "Comrade Pa-li-ko-fu [sic], Director",
             "Extremely Urgent [...]",
-            "told China [Chervonenko] that",
-            "the Vice Minister [Zhang Hanfu] said",
-            "Vice Minister Zhang [Hanfu's] reply",
+            "told China [Kovalenko] that",
+            "the Vice Minister [Wang Dongfu] said",
+            "Vice Minister Wang [Dongfu's] reply",
             "on 29 April [1962]",
             "the [Soviet] side",
             "an unclosed [bracket",
-            "Ambassador [Stepan]",
+            "Ambassador [Pavel]",
         ] {
             assert_eq!(pairs(t), [], "{t}");
         }
@@ -155,27 +155,27 @@ mod tests {
 
     #[test]
     fn a_bracket_naming_a_speaker_is_an_insertion() {
-        let zhang = Speaker {
-            name: "Zhang Hanfu".into(),
-            label: "Zhang".into(),
-            labels: vec!["Zhang".into()],
+        let wang = Speaker {
+            name: "Wang Dongfu".into(),
+            label: "Wang".into(),
+            labels: vec!["Wang".into()],
             role: None,
             turns: 1,
         };
-        let jeong = Speaker {
-            name: "Jeong Pung-gye".into(),
-            label: "Jeong".into(),
-            labels: vec!["Jeong".into()],
+        let ri = Speaker {
+            name: "Ri Song-gye".into(),
+            label: "Ri".into(),
+            labels: vec!["Ri".into()],
             role: None,
             turns: 1,
         };
-        let speakers = [zhang, jeong];
-        assert!(insertion(&p("Zhang", "Hanfu"), &speakers));
-        assert!(insertion(&p("Kiryluk", "Zhang Hanfu"), &speakers));
+        let speakers = [wang, ri];
+        assert!(insertion(&p("Wang", "Dongfu"), &speakers));
+        assert!(insertion(&p("Kiryluk", "Wang Dongfu"), &speakers));
         assert!(!insertion(
-            &p("Jeong Pung-gye", "Jong Phung Gye"),
+            &p("Pak Hyon-chol", "Bak Hyeon Cheol"),
             &speakers
         ));
-        assert!(!insertion(&p("Wulumuqi", "Urumqi"), &speakers));
+        assert!(!insertion(&p("Daluokan", "Tolqyn"), &speakers));
     }
 }

@@ -369,7 +369,7 @@ mod tests {
     #[test]
     fn fields_by_their_shape() {
         for (line, key) in [
-            ("Received by: Vice Minister Zhang Hanfu", "received by"),
+            ("Received by: Vice Minister Wang Dongfu", "received by"),
             ("Interpreter and Recorder: Li", "interpreter and recorder"),
             (
                 "Interpreted and recorded by: Li",

@@ -229,13 +229,13 @@ mod tests {
             5,
             Layer {
                 private: None,
-                scope: Some("121676".into()),
+                scope: Some("900123".into()),
             },
         );
         let f = s.in_force(Some(5));
         assert!(f.private);
         assert_eq!(f.private_from, Source::Server);
-        assert_eq!(f.scope, ScopeSpec::Only(vec!["121676".into()]));
+        assert_eq!(f.scope, ScopeSpec::Only(vec!["900123".into()]));
         assert_eq!(f.scope_from, Source::Channel(5));
         let f = s.in_force(Some(6));
         assert_eq!(f.scope, ScopeSpec::Only(vec!["unit-1".into()]));
