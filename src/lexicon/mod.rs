@@ -3,9 +3,11 @@
 //! `Venue` is one, `Mesyatsev` is not), which words are places or people, and the words related
 //! to a word — synonyms, derivations (`repatriate` → `repatriation`), similar adjectives
 //! (`massive` → `big`), the word a phrasal verb stands for (`put off` → `postpone`), and more
-//! general words (`envoy` → `representative`). More specific words and siblings under a common
-//! general word (`shocked` → `astonished`) were tried and left out: on the dev questions they
-//! brought more wrong passages than right ones (`meeting` → `cross`, `nothing` → `normality`).
+//! general words (`envoy` → `representative`; not those near the top of the hierarchy, which
+//! say almost nothing: `part` → `relation`, `send` → `move`). More specific words and siblings
+//! under a common general word (`shocked` → `astonished`) were tried and left out: on the dev
+//! questions they brought more wrong passages than right ones (`meeting` → `cross`, `nothing` →
+//! `normality`).
 //!
 //! What a paraphrase is worth is the search's business (`search::weights`); this module only
 //! says how a word is related.
@@ -73,7 +75,9 @@ pub fn related(word: &str) -> Vec<Related> {
             for (rel, t) in wn.pointers(s) {
                 let via = match rel {
                     Rel::SimilarTo | Rel::AlsoSee | Rel::VerbGroup => Via::Similar,
-                    Rel::Hypernym if (rank as usize) < NEAR_SENSES => Via::Broader,
+                    Rel::Hypernym if (rank as usize) < NEAR_SENSES && !too_general(t) => {
+                        Via::Broader
+                    }
                     _ => continue,
                 };
                 for m in wn.members(t) {
@@ -151,6 +155,49 @@ fn ranked_senses(w: WordId) -> impl Iterator<Item = (SynsetId, u8)> {
     picked.into_iter()
 }
 
+/// How far synset `s` stands below the top of WordNet's hierarchy: the fewest `Hypernym` (or
+/// instance-of) steps to a synset that has none. `entity` is 0, `relation` 2, `flight` 6.
+pub(crate) fn depth(s: SynsetId) -> usize {
+    let wn = wordnet();
+    let mut level = vec![s];
+    for d in 0..MAX_DEPTH {
+        let mut next = Vec::new();
+        for &x in &level {
+            let up: Vec<SynsetId> = wn
+                .pointers(x)
+                .filter(|(r, _)| matches!(r, Rel::Hypernym | Rel::InstanceOf))
+                .map(|(_, t)| t)
+                .collect();
+            if up.is_empty() {
+                return d;
+            }
+            next.extend(up);
+        }
+        next.sort_unstable();
+        next.dedup();
+        level = next;
+    }
+    MAX_DEPTH
+}
+
+/// A broader word this near the top of the hierarchy says almost nothing (`part` → `relation`,
+/// `people` → `group`, `send` → `move`, `border` → `meet`): nouns above depth
+/// [`MIN_NOUN_DEPTH`], verbs at the top of theirs.
+fn too_general(s: SynsetId) -> bool {
+    match wordnet().pos(s) {
+        Pos::Noun => depth(s) < MIN_NOUN_DEPTH,
+        Pos::Verb => depth(s) == 0,
+        _ => false,
+    }
+}
+
+/// Broader nouns are kept from this depth on (`personnel` for `staff` is 5, `gathering` for
+/// `meeting` 4, `relation` for `part` 2).
+const MIN_NOUN_DEPTH: usize = 5;
+
+/// WordNet's hierarchy is at most this deep (nouns reach about 20).
+const MAX_DEPTH: usize = 32;
+
 fn add(out: &mut Vec<Related>, bases: &[WordId], w: WordId, via: Via, sense: u8) {
     if bases.contains(&w) {
         return;
@@ -169,6 +216,33 @@ fn add(out: &mut Vec<Related>, bases: &[WordId], w: WordId, via: Via, sense: u8)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn broader_words_near_the_top_of_the_hierarchy_are_left_out() {
+        let broader = |w: &str| -> Vec<&'static str> {
+            related(w)
+                .into_iter()
+                .filter(|r| r.via == Via::Broader)
+                .map(|r| r.word)
+                .collect()
+        };
+        assert!(
+            broader("staff").contains(&"personnel"),
+            "{:?}",
+            broader("staff")
+        );
+        assert!(
+            !broader("part").contains(&"relation"),
+            "{:?}",
+            broader("part")
+        );
+        assert!(
+            !broader("people").contains(&"group"),
+            "{:?}",
+            broader("people")
+        );
+        assert!(!broader("send").contains(&"move"), "{:?}", broader("send"));
+    }
 
     fn rel(word: &str) -> Vec<(&'static str, Via)> {
         related(word).into_iter().map(|r| (r.word, r.via)).collect()
