@@ -27,6 +27,9 @@ pub enum Via {
     Similar,
     /// A more general word (`envoy` → `representative`, `go back` → `return`).
     Broader,
+    /// A word of opposite meaning (`reject` / `accept`): it stands for the word only where a
+    /// negation comes before it (`do not accept`).
+    Opposite,
 }
 
 impl Via {
@@ -36,6 +39,7 @@ impl Via {
             Via::Derived => "derived",
             Via::Similar => "similar",
             Via::Broader => "broader",
+            Via::Opposite => "opposite",
         }
     }
 }
@@ -66,6 +70,8 @@ pub fn related(word: &str) -> Vec<Related> {
         for (rel, w) in wn.lexical(base) {
             if matches!(rel, Rel::Derivation | Rel::Pertainym | Rel::Participle) {
                 add(&mut out, &bases, w, Via::Derived, 0);
+            } else if rel == Rel::Antonym {
+                add(&mut out, &bases, w, Via::Opposite, 0);
             }
         }
         for (s, rank) in ranked_senses(base) {
@@ -242,6 +248,20 @@ mod tests {
             broader("people")
         );
         assert!(!broader("send").contains(&"move"), "{:?}", broader("send"));
+    }
+
+    #[test]
+    fn opposites_are_their_own_relation() {
+        assert!(
+            rel("reject").contains(&("accept", Via::Opposite)),
+            "{:?}",
+            rel("reject")
+        );
+        assert!(
+            rel("deny").contains(&("admit", Via::Opposite)),
+            "{:?}",
+            rel("deny")
+        );
     }
 
     fn rel(word: &str) -> Vec<(&'static str, Via)> {

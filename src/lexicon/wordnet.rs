@@ -30,6 +30,8 @@ pub enum Rel {
     Derivation = 9,
     Pertainym = 10,
     Participle = 11,
+    /// A word of opposite meaning (`accept` / `reject`), between words.
+    Antonym = 12,
 }
 
 impl Rel {
@@ -47,6 +49,7 @@ impl Rel {
             9 => Derivation,
             10 => Pertainym,
             11 => Participle,
+            12 => Antonym,
             _ => return None,
         })
     }

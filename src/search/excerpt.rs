@@ -76,6 +76,21 @@ fn is_abbreviation(before: &str) -> bool {
         || ABBREVIATIONS.contains(&lw.as_str())
 }
 
+/// Words (as stems) that negate what follows them within [`NEGATION_REACH`] words: "do not
+/// accept", "didn't accept" (`t`), "never accepted".
+const NEGATORS: &[&str] = &[
+    "not", "no", "never", "t", "cannot", "nor", "neither", "without",
+];
+/// How many words before a word a negation may stand.
+const NEGATION_REACH: usize = 3;
+
+/// Whether the word at `i` of `stems` (a text's stems in order) has a negation before it.
+pub fn negated<S: AsRef<str>>(stems: &[S], i: usize) -> bool {
+    stems[i.saturating_sub(NEGATION_REACH)..i]
+        .iter()
+        .any(|s| NEGATORS.contains(&s.as_ref()))
+}
+
 /// The analyzed words of a text: (byte start, byte end, stem).
 pub fn stems(text: &str) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
@@ -129,6 +144,7 @@ pub struct Answers<'a> {
 
 /// Picks the quote for a passage. `weights`: the query stems (each once) with their weight
 /// (idf; paraphrases lower); `pairs` are stems adjacent in the question (phrase bonus);
+/// `negated_only`: stems (opposites of question words) that match only after a negation;
 /// `answers`: a sentence holding an answer of the type asked for gains its weight.
 ///
 /// Three steps: score the sentences ([`Scorer`]), choose the ones that together cover the
@@ -138,6 +154,7 @@ pub fn excerpt(
     text: &str,
     weights: &[(String, f32)],
     pairs: &[(String, String)],
+    negated_only: &[String],
     answers: &Answers,
     max_chars: usize,
 ) -> Excerpt {
@@ -148,7 +165,7 @@ pub fn excerpt(
             highlights: Vec::new(),
         };
     }
-    let mut scorer = Scorer::new(text, weights, pairs, answers);
+    let mut scorer = Scorer::new(text, weights, pairs, negated_only, answers);
     let chosen = choose(text, &sents, &mut scorer, max_chars);
     let ex = assemble(text, &sents, &chosen, &scorer.words);
     if ex.quote.chars().count() > max_chars + 4 {
@@ -176,16 +193,22 @@ impl<'a> Scorer<'a> {
         text: &str,
         weights: &'a [(String, f32)],
         pairs: &[(String, String)],
+        negated_only: &[String],
         answers: &'a Answers<'a>,
     ) -> Scorer<'a> {
         let index_of = |stem: &str| weights.iter().position(|(s, _)| s == stem);
         let mut words: Vec<Word> = Vec::new();
+        let mut all: Vec<String> = Vec::new();
         analyze(text, |from, to, stem| {
+            let i = index_of(stem);
+            let counts =
+                i.is_none() || !negated_only.iter().any(|n| n == stem) || negated(&all, all.len());
             words.push(Word {
                 from,
                 to,
-                stem: index_of(stem),
-            })
+                stem: i.filter(|_| counts),
+            });
+            all.push(stem.to_string());
         });
         // A pair whose stems are not both query stems can never match a word.
         let pairs = pairs
@@ -520,7 +543,7 @@ mod tests {
     #[test]
     fn picks_the_matching_sentence_and_marks_stems() {
         let t = "We met at noon. The Soviet Union is obligated to repatriate them. Nothing else matters here at all, truly, for this long sentence that goes on and on to make it long enough to not be joined with anything else whatsoever in this test.";
-        let e = excerpt(t, &w(&["repatri"]), &[], &Answers::default(), 400);
+        let e = excerpt(t, &w(&["repatri"]), &[], &[], &Answers::default(), 400);
         assert!(
             e.quote.contains("obligated to repatriate them."),
             "{}",
@@ -536,7 +559,14 @@ mod tests {
         let t = "The fence was old. The border stood far from any fence. Nothing more. \
                  They built a border fence there. Nothing else at all.";
         let pairs = [("border".to_string(), "fenc".to_string())];
-        let e = excerpt(t, &w(&["border", "fenc"]), &pairs, &Answers::default(), 40);
+        let e = excerpt(
+            t,
+            &w(&["border", "fenc"]),
+            &pairs,
+            &[],
+            &Answers::default(),
+            40,
+        );
         assert!(e.quote.contains("built a border fence"), "{}", e.quote);
         let marked: Vec<&str> = e
             .highlights
@@ -544,7 +574,14 @@ mod tests {
             .map(|[s, e2]| &e.quote[*s..*e2])
             .collect();
         assert_eq!(marked, ["border fence"]);
-        let apart = excerpt(t, &w(&["border", "fenc"]), &[], &Answers::default(), 40);
+        let apart = excerpt(
+            t,
+            &w(&["border", "fenc"]),
+            &[],
+            &[],
+            &Answers::default(),
+            40,
+        );
         assert!(apart.quote.contains("stood far"), "{}", apart.quote);
     }
 
@@ -554,18 +591,40 @@ mod tests {
                  which we shall handle in our own way without any help. We do not understand it. \
                  Speaking plainly, we have strong feelings about this issue.";
         let words = [("attitud".to_string(), 2.0), ("feel".to_string(), 1.0)];
-        let e = excerpt(t, &words, &[], &Answers::default(), 400);
+        let e = excerpt(t, &words, &[], &[], &Answers::default(), 400);
         assert!(e.quote.starts_with("The attitude"), "{}", e.quote);
         assert!(e.quote.contains(" … Speaking plainly"), "{}", e.quote);
         assert!(!e.quote.contains("We do not understand"), "{}", e.quote);
-        let tight = excerpt(t, &words, &[], &Answers::default(), 80);
+        let tight = excerpt(t, &words, &[], &[], &Answers::default(), 80);
         assert!(!tight.quote.contains("feelings"), "{}", tight.quote);
+    }
+
+    #[test]
+    fn an_opposite_counts_only_after_a_negation() {
+        let t = "They accept the terms of trade in full for this year. The weather was fine all \
+                 week long and nothing else happened there at all. We didn't accept the criticism.";
+        let words = [("accept".to_string(), 1.0)];
+        let e = excerpt(
+            t,
+            &words,
+            &[],
+            &["accept".to_string()],
+            &Answers::default(),
+            60,
+        );
+        assert!(e.quote.contains("didn't accept"), "{}", e.quote);
+        let marked: Vec<&str> = e.highlights.iter().map(|[s, t]| &e.quote[*s..*t]).collect();
+        assert_eq!(marked, ["accept"]);
+        let plain = excerpt(t, &words, &[], &[], &Answers::default(), 60);
+        assert!(plain.quote.starts_with("They accept"), "{}", plain.quote);
+        assert!(negated(&["we", "do", "not", "accept"], 3));
+        assert!(!negated(&["not", "that", "we", "ever", "accept"], 4));
     }
 
     #[test]
     fn long_sentences_are_cut_with_ellipsis() {
         let t = format!("{} fence {}", "word ".repeat(200), "more ".repeat(200));
-        let e = excerpt(&t, &w(&["fenc"]), &[], &Answers::default(), 100);
+        let e = excerpt(&t, &w(&["fenc"]), &[], &[], &Answers::default(), 100);
         assert!(e.quote.chars().count() <= 110, "{}", e.quote.len());
         assert!(e.quote.starts_with('…') && e.quote.ends_with('…'));
         let [s, end] = e.highlights[0];

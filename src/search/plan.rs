@@ -15,7 +15,8 @@ use super::answer_type::AnswerType;
 use super::excerpt;
 use super::question::is_stopword;
 use super::weights::{
-    paraphrase_weight, FOCUS_BOOST, MIN_PARAPHRASE_WEIGHT, PARAPHRASES_PER_WORD, PARAPHRASE_BM25,
+    paraphrase_weight, FOCUS_BOOST, MIN_PARAPHRASE_WEIGHT, OPPOSITES_PER_WORD,
+    PARAPHRASES_PER_WORD, PARAPHRASE_BM25,
 };
 use crate::lexicon::{self, Via};
 
@@ -56,6 +57,9 @@ pub(super) struct QueryStem {
     pub word: usize,
     /// `None` for the word's own stem; a paraphrase's relative weight otherwise.
     pub paraphrase: Option<f32>,
+    /// An opposite of the word (`accept` for `reject`): it counts only where a negation stands
+    /// before it ([`excerpt::negated`]).
+    pub negated: bool,
     /// Passages holding it.
     pub doc_freq: u64,
 }
@@ -185,6 +189,7 @@ pub(super) fn make(
                 weight: boost * idf(df),
                 word: i,
                 paraphrase: None,
+                negated: false,
                 doc_freq: df,
             };
             idx.push(add_stem(&mut plan.stems, stem));
@@ -199,6 +204,7 @@ pub(super) fn make(
                 weight: boost * idf(df),
                 word: i,
                 paraphrase: None,
+                negated: false,
                 doc_freq: df,
             };
             add_stem(&mut plan.stems, stem);
@@ -211,11 +217,16 @@ pub(super) fn make(
             .clone()
             .unwrap_or_else(|| t.text.to_lowercase());
         let all_own: Vec<&String> = own.iter().chain(&spelled).flatten().collect();
-        for p in paraphrases(cache, &source, &doc_freq)
+        let (opposites, related): (Vec<Paraphrase>, Vec<Paraphrase>) =
+            paraphrases(cache, &source, &doc_freq)
+                .into_iter()
+                .filter(|p| !all_own.contains(&&p.stem))
+                .partition(|p| p.via == Via::Opposite);
+        let searched = related
             .into_iter()
-            .filter(|p| !all_own.contains(&&p.stem))
             .take(PARAPHRASES_PER_WORD)
-        {
+            .chain(opposites.into_iter().take(OPPOSITES_PER_WORD));
+        for p in searched {
             let p_idf = idf(p.doc_freq);
             let cap = (own_idf / p_idf).min(1.0);
             let stem = QueryStem {
@@ -224,6 +235,7 @@ pub(super) fn make(
                 weight: boost * p.weight * p_idf.min(own_idf),
                 word: i,
                 paraphrase: Some(p.weight),
+                negated: p.via == Via::Opposite,
                 doc_freq: p.doc_freq,
             };
             add_stem(&mut plan.stems, stem);

@@ -122,7 +122,8 @@ fn read_the_best(snap: &Snapshot, searcher: &Searcher, plan: &Plan, ranked: &mut
 }
 
 /// The largest share of the question's weight that one sentence, or two adjacent ones, of
-/// the text cover (each word once, a paraphrase at its weight).
+/// the text cover (each word once, a paraphrase at its weight, an opposite only after a
+/// negation).
 fn best_window(plan: &Plan, text: &str) -> f32 {
     let sentences = excerpt::sentences(text);
     if sentences.is_empty() {
@@ -131,11 +132,14 @@ fn best_window(plan: &Plan, text: &str) -> f32 {
     let n_words = plan.words.len();
     let mut per_sentence = vec![0.0f32; sentences.len() * n_words];
     let mut k = 0;
-    for (from, _, stem) in excerpt::stems(text) {
-        while k + 1 < sentences.len() && from >= sentences[k].1 {
+    let words = excerpt::stems(text);
+    let stems: Vec<&str> = words.iter().map(|(_, _, s)| s.as_str()).collect();
+    for (i, (from, _, stem)) in words.iter().enumerate() {
+        while k + 1 < sentences.len() && *from >= sentences[k].1 {
             k += 1;
         }
-        if let Some(s) = plan.stems.iter().find(|s| s.stem == stem) {
+        let found = plan.stems.iter().find(|s| &s.stem == stem);
+        if let Some(s) = found.filter(|s| !s.negated || excerpt::negated(&stems, i)) {
             let cell = &mut per_sentence[k * n_words + s.word];
             *cell = cell.max(s.paraphrase.unwrap_or(1.0));
         }
@@ -173,7 +177,9 @@ fn coverage(plan: &Plan, present: &[bool], title: &HashSet<String>, why: &mut Re
     let mut in_title = vec![0.0f32; plan.words.len()];
     for (s, &p) in plan.stems.iter().zip(present) {
         let worth = s.paraphrase.unwrap_or(1.0);
-        if p {
+        // An opposite counts only after a negation, which presence alone does not tell: the
+        // sentence window ([`best_window`]) reads it.
+        if p && !s.negated {
             covered[s.word] = covered[s.word].max(worth);
             match s.paraphrase {
                 None => why.matched.push(s.stem.clone()),

@@ -334,6 +334,13 @@ impl Snapshot {
             })
             .collect();
         let pairs = found.plan.stem_pairs();
+        let negated_only: Vec<String> = found
+            .plan
+            .stems
+            .iter()
+            .filter(|s| s.negated)
+            .map(|s| s.stem.clone())
+            .collect();
         let answer_weight = QUOTE_ANSWER_TYPE * weights.iter().map(|(_, w)| *w).fold(0.0, f32::max);
         found
             .ranked
@@ -352,7 +359,7 @@ impl Snapshot {
                     spans: &r.answers,
                     weight: answer_weight,
                 };
-                Some(self.quote(hit, &weights, &pairs, &answers))
+                Some(self.quote(hit, &weights, &pairs, &negated_only, &answers))
             })
             .collect()
     }
@@ -418,9 +425,17 @@ impl Snapshot {
         h: Hit,
         weights: &[(String, f32)],
         pairs: &[(String, String)],
+        negated_only: &[String],
         answers: &excerpt::Answers,
     ) -> Quote {
-        let ex = excerpt::excerpt(&h.text, weights, pairs, answers, self.opts.quote_max_chars);
+        let ex = excerpt::excerpt(
+            &h.text,
+            weights,
+            pairs,
+            negated_only,
+            answers,
+            self.opts.quote_max_chars,
+        );
         let rec = self.record(&h.doc_id);
         Quote {
             title: rec.map(|r| r.meta.title.clone()).unwrap_or_default(),

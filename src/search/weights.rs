@@ -27,6 +27,7 @@ pub fn paraphrase_weight(via: Via, sense: u8) -> f32 {
         Via::Derived => 0.7,
         Via::Similar => 0.5,
         Via::Broader => 0.45,
+        Via::Opposite => 0.6,
     };
     base * SENSE_DECAY.powi(i32::from(sense))
 }
@@ -42,6 +43,10 @@ pub const PARAPHRASE_BM25: f32 = 0.5;
 /// Paraphrases searched per question word, best first (a handful carry the meaning; more only
 /// add noise and postings to read).
 pub const PARAPHRASES_PER_WORD: usize = 4;
+
+/// Opposites searched per question word besides its paraphrases (`reject` → `accept`, found
+/// only after a negation).
+pub const OPPOSITES_PER_WORD: usize = 2;
 
 /// Paraphrases weaker than this are not searched.
 pub const MIN_PARAPHRASE_WEIGHT: f32 = 0.2;

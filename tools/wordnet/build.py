@@ -10,7 +10,7 @@ The file keeps WordNet's structure, so that the engine (src/lexicon/) decides wh
 paraphrase is, not this script: every lemma (lower case, `_` as a space) with its senses in
 WordNet's own order (most frequent first), every synset with its members and its semantic
 pointers (hypernym, hyponym, instance, similar-to, also-see, verb group, attribute), the
-lexical pointers between words (derivation, pertainym, participle), the irregular forms of the
+lexical pointers between words (derivation, pertainym, participle, antonym), the irregular forms of the
 morphology exception lists (`fled` → `flee`), and two flags per synset: under `location` or
 `structure` (places), under `person` (people).
 
@@ -28,7 +28,7 @@ sense entries, member entries, pointer entries, exceptions; then arrays, each 4-
   ptr_offsets[synsets+1], ptrs[]         kind << 28 | target synset id
   exceptions[]            pairs (form word id, base word id), sorted by form
 Pointer kinds: 1 hypernym, 2 hyponym, 3 instance hypernym, 4 instance hyponym, 5 similar to,
-6 also see, 7 verb group, 8 attribute, 9 derivation, 10 pertainym, 11 participle.
+6 also see, 7 verb group, 8 attribute, 9 derivation, 10 pertainym, 11 participle, 12 antonym.
 """
 import struct
 import sys
@@ -36,7 +36,7 @@ import sys
 POS = [("n", "noun"), ("v", "verb"), ("a", "adj"), ("r", "adv")]
 POS_ID = {"n": 0, "v": 1, "a": 2, "s": 2, "r": 3}
 SEMANTIC = {"@": 1, "~": 2, "@i": 3, "~i": 4, "&": 5, "^": 6, "$": 7, "=": 8}
-LEXICAL = {"+": 9, "\\": 10, "<": 11}
+LEXICAL = {"+": 9, "\\": 10, "<": 11, "!": 12}
 ROOTS = {("n", "00027167"): 1, ("n", "04341686"): 1, ("n", "00007846"): 2}
 
 
