@@ -22,6 +22,9 @@ pub enum AnswerType {
     Place,
     /// "why": a reason.
     Reason,
+    /// "what would happen if …", "what if …": a consequence, said as a condition ("if you do
+    /// nothing, the situation will become more serious").
+    Consequence,
 }
 
 impl AnswerType {
@@ -34,6 +37,7 @@ impl AnswerType {
             AnswerType::Person => "person",
             AnswerType::Place => "place",
             AnswerType::Reason => "reason",
+            AnswerType::Consequence => "consequence",
         }
     }
 }
@@ -45,6 +49,29 @@ const LEADS: &[&str] = &["and", "so", "but", "then", "ok", "okay", "also"];
 /// about what was said or done. `is_person` and `is_place` tell whether a noun names a kind of
 /// person or place ("which official …", "which city …").
 pub fn of_question(
+    words: &[&str],
+    is_person: &dyn Fn(&str) -> bool,
+    is_place: &dyn Fn(&str) -> bool,
+) -> Option<AnswerType> {
+    of_form(words, is_person, is_place).or_else(|| asks_consequence(words))
+}
+
+/// "… would happen if …", "what will happen if", "what if": wherever it stands in the question
+/// ("what did X warn would happen if …").
+fn asks_consequence(words: &[&str]) -> Option<AnswerType> {
+    let modal = |w: &str| matches!(w, "would" | "will" | "could" | "might");
+    let happen = words.windows(2).any(|p| modal(p[0]) && is_happen(p[1]));
+    let what_if = words.windows(2).any(|p| p == ["what", "if"]);
+    (happen || what_if).then_some(AnswerType::Consequence)
+}
+
+/// The verb a consequence question asks with: its frame, not its subject.
+pub fn is_happen(w: &str) -> bool {
+    matches!(w, "happen" | "happens" | "happened")
+}
+
+/// The answer type the question's first words ask for ("how many", "when", "which city").
+fn of_form(
     words: &[&str],
     is_person: &dyn Fn(&str) -> bool,
     is_place: &dyn Fn(&str) -> bool,
@@ -392,7 +419,7 @@ pub fn find(
                 };
                 place_strength(prep, w, &|w| is_place(w))
             }
-            AnswerType::Reason => 0.0,
+            AnswerType::Reason | AnswerType::Consequence => 0.0,
         };
         if strength > 0.0 {
             out.push(Span {
@@ -403,25 +430,8 @@ pub fn find(
         }
     }
     match t {
-        AnswerType::Reason => {
-            let lower_text = text.to_lowercase();
-            for m in REASON_MARKERS {
-                for (at, _) in lower_text.match_indices(m) {
-                    let before = lower_text[..at].chars().next_back();
-                    let after = lower_text[at + m.len()..].chars().next();
-                    if !before.is_some_and(char::is_alphanumeric)
-                        && !after.is_some_and(char::is_alphanumeric)
-                    {
-                        let strength = if *m == "since" { 0.5 } else { 1.0 };
-                        out.push(Span {
-                            from: at,
-                            to: at + m.len(),
-                            strength,
-                        });
-                    }
-                }
-            }
-        }
+        AnswerType::Reason => markers(text, REASON_MARKERS, &mut out),
+        AnswerType::Consequence => markers(text, CONDITION_MARKERS, &mut out),
         AnswerType::Place => field_line(PLACE_FIELDS, &mut out),
         AnswerType::Time => field_line(TIME_FIELDS, &mut out),
         _ => {}
@@ -430,6 +440,32 @@ pub fn find(
     out.dedup_by_key(|a| (a.from, a.to));
     out
 }
+
+/// Spans of the marker phrases (`because`, `if`) in `text`, as whole words; `since` (often a
+/// time, not a reason) counts half.
+fn markers(text: &str, list: &[&str], out: &mut Vec<Span>) {
+    // ASCII lower case keeps every byte offset (the markers are ASCII).
+    let lower_text = text.to_ascii_lowercase();
+    for m in list {
+        for (at, _) in lower_text.match_indices(m) {
+            let before = lower_text[..at].chars().next_back();
+            let after = lower_text[at + m.len()..].chars().next();
+            if !before.is_some_and(char::is_alphanumeric)
+                && !after.is_some_and(char::is_alphanumeric)
+            {
+                let strength = if *m == "since" { 0.5 } else { 1.0 };
+                out.push(Span {
+                    from: at,
+                    to: at + m.len(),
+                    strength,
+                });
+            }
+        }
+    }
+}
+
+/// Words that state a condition and so the consequence that follows it.
+const CONDITION_MARKERS: &[&str] = &["if", "unless", "otherwise", "or else", "as long as"];
 
 fn sure(hit: bool) -> f32 {
     if hit {
@@ -562,6 +598,12 @@ mod tests {
         assert_eq!(q("on what date did they meet"), Some(AnswerType::Date));
         assert_eq!(q("when did they meet"), Some(AnswerType::Date));
         assert_eq!(q("and why did they leave"), Some(AnswerType::Reason));
+        assert_eq!(
+            q("what did the minister warn would happen if they did nothing"),
+            Some(AnswerType::Consequence)
+        );
+        assert_eq!(q("what if the talks failed"), Some(AnswerType::Consequence));
+        assert_eq!(q("what happened at the border"), None);
         assert_eq!(q("who translated the cable"), Some(AnswerType::Person));
         assert_eq!(q("which official sat in"), Some(AnswerType::Person));
         assert_eq!(
@@ -627,5 +669,12 @@ mod tests {
             ["because"]
         );
         assert!(found("Becauseless", AnswerType::Reason).is_empty());
+        assert_eq!(
+            found(
+                "If you do nothing, it will get worse. Iffy.",
+                AnswerType::Consequence
+            ),
+            ["If"]
+        );
     }
 }

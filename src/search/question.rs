@@ -621,8 +621,10 @@ pub fn understand(q: &str, lexicon: &Lexicon, is_doc_id: &dyn Fn(&str) -> bool) 
         .map(|i| used[i] && (u.speech || dated[i]))
         .collect();
     // "what time of day …": the words that name the answer type are frame, not subject.
-    if u.answer_type.is_some() {
-        for i in answer_type::type_words(&lower) {
+    if let Some(t) = u.answer_type {
+        let happen = (0..lower.len())
+            .filter(|&i| t == AnswerType::Consequence && answer_type::is_happen(lower[i]));
+        for i in answer_type::type_words(&lower).into_iter().chain(happen) {
             if !skip[i] {
                 skip[i] = true;
                 u.frame.push(words[i].text.clone());
