@@ -70,7 +70,7 @@ pub fn related(word: &str) -> Vec<Related> {
         for (rel, w) in wn.lexical(base) {
             if matches!(rel, Rel::Derivation | Rel::Pertainym | Rel::Participle) {
                 add(&mut out, &bases, w, Via::Derived, 0);
-            } else if rel == Rel::Antonym {
+            } else if rel == Rel::Antonym && negation_equivalent(base, w) {
                 add(&mut out, &bases, w, Via::Opposite, 0);
             }
         }
@@ -160,6 +160,37 @@ fn ranked_senses(w: WordId) -> impl Iterator<Item = (SynsetId, u8)> {
     };
     picked.into_iter()
 }
+
+/// Whether "not <opposite>" says what the word says, so that the opposite after a negation can
+/// stand for it: a word and its negative form (`legal` / `illegal`, `agree` / `disagree`), or
+/// two verbs of thinking, saying or dealing with others (`reject` / `accept`, `deny` / `admit`,
+/// `fail` / `succeed`). Opposites of motion, change or possession are not (`rise` / `fall`,
+/// `start` / `stop`, `take` / `give`: "did not fall" does not say "rose").
+fn negation_equivalent(word: WordId, opposite: WordId) -> bool {
+    let wn = wordnet();
+    let (a, b) = (wn.word(word), wn.word(opposite));
+    let negative_form = |x: &str, y: &str| {
+        NEGATIVE_PREFIXES
+            .iter()
+            .any(|p| x.strip_prefix(p).is_some_and(|rest| rest == y))
+    };
+    if negative_form(a, b) || negative_form(b, a) {
+        return true;
+    }
+    let mental_verb = |w: WordId| {
+        ranked_senses(w)
+            .find(|(s, _)| wn.pos(*s) == Pos::Verb)
+            .is_some_and(|(s, _)| MENTAL_VERB_FILES.contains(&wn.lexfile(s)))
+    };
+    mental_verb(word) && mental_verb(opposite)
+}
+
+/// Prefixes that make a word's negative (`il`legal, `dis`agree, `un`friendly).
+const NEGATIVE_PREFIXES: &[&str] = &["un", "in", "im", "il", "ir", "dis", "non", "non-", "mis"];
+
+/// WordNet's lexicographer files of verbs of cognition (31), communication (32), emotion (37),
+/// perception (39) and social dealings (41).
+const MENTAL_VERB_FILES: &[u32] = &[31, 32, 37, 39, 41];
 
 /// How far synset `s` stands below the top of WordNet's hierarchy: the fewest `Hypernym` (or
 /// instance-of) steps to a synset that has none. `entity` is 0, `relation` 2, `flight` 6.
@@ -252,16 +283,18 @@ mod tests {
 
     #[test]
     fn opposites_are_their_own_relation() {
-        assert!(
-            rel("reject").contains(&("accept", Via::Opposite)),
-            "{:?}",
-            rel("reject")
-        );
-        assert!(
-            rel("deny").contains(&("admit", Via::Opposite)),
-            "{:?}",
-            rel("deny")
-        );
+        let opposite = |w: &str, o: &'static str| rel(w).contains(&(o, Via::Opposite));
+        assert!(opposite("reject", "accept"), "{:?}", rel("reject"));
+        assert!(opposite("deny", "admit"), "{:?}", rel("deny"));
+        assert!(opposite("legal", "illegal"), "{:?}", rel("legal"));
+        // "did not fall" does not say "rose", nor "did not stop" "started".
+        for w in ["rise", "start", "take", "increase"] {
+            assert!(
+                !rel(w).iter().any(|(_, v)| *v == Via::Opposite),
+                "{w}: {:?}",
+                rel(w)
+            );
+        }
     }
 
     fn rel(word: &str) -> Vec<(&'static str, Via)> {

@@ -238,7 +238,13 @@ impl WordNet {
 
     /// [`PLACE`] and [`PERSON`] flags of a synset.
     pub fn flags(&self, s: SynsetId) -> u32 {
-        self.synset_info.get(s as usize) >> 8
+        (self.synset_info.get(s as usize) >> 8) & 0xff
+    }
+
+    /// The lexicographer file the synset belongs to (WordNet's `lexnames`: 31
+    /// verb.cognition, 32 verb.communication, 41 verb.social …).
+    pub fn lexfile(&self, s: SynsetId) -> u32 {
+        self.synset_info.get(s as usize) >> 16
     }
 
     pub fn members(&self, s: SynsetId) -> impl Iterator<Item = WordId> + '_ {

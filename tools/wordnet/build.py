@@ -24,6 +24,7 @@ sense entries, member entries, pointer entries, exceptions; then arrays, each 4-
   lex_offsets[words+1]    into lex
   lex[]                   kind << 28 | target word id
   synset_info[synsets]    pos (0 n, 1 v, 2 a, 3 r) | flags << 8 (1 place, 2 person)
+                          | lexicographer file << 16 (WordNet's lexnames: 32 verb.communication …)
   member_offsets[synsets+1], members[]   word ids
   ptr_offsets[synsets+1], ptrs[]         kind << 28 | target synset id
   exceptions[]            pairs (form word id, base word id), sorted by form
@@ -160,7 +161,7 @@ def main(src, out):
     ptr_offsets, ptr_list = [0], []
     for k in keys:
         members, ptrs, _ = synsets[k]
-        info.append(POS_ID[k[0]] | flags[k] << 8)
+        info.append(POS_ID[k[0]] | flags[k] << 8 | keyinfo[k][1] << 16)
         member_list.extend(wid[m] for m in members)
         member_offsets.append(len(member_list))
         ptr_list.extend(kind << 28 | sid[t] for kind, t in ptrs if t in sid)
