@@ -63,6 +63,20 @@ const NEAR_SENSES: usize = 2;
 /// once with its closest relation, closest first. Inflected forms are looked up by their
 /// lemmas (`steps` → `step`). Unknown words give nothing.
 pub fn related(word: &str) -> Vec<Related> {
+    related_as(word, None)
+}
+
+/// How the question uses a word, as far as its neighbours tell: "doesn't *work*" is a verb,
+/// "the *work*" is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Usage {
+    Verb,
+    NotVerb,
+}
+
+/// Like [`related`], through the senses that fit `usage` only (derivations come from the word
+/// whatever its use).
+pub fn related_as(word: &str, usage: Option<Usage>) -> Vec<Related> {
     let wn = wordnet();
     let mut out: Vec<Related> = Vec::new();
     let bases = wn.base_forms(word);
@@ -74,7 +88,12 @@ pub fn related(word: &str) -> Vec<Related> {
                 add(&mut out, &bases, w, Via::Opposite, 0);
             }
         }
-        for (s, rank) in ranked_senses(base) {
+        let fits = |s: SynsetId| match usage {
+            None => true,
+            Some(Usage::Verb) => wn.pos(s) == Pos::Verb,
+            Some(Usage::NotVerb) => wn.pos(s) != Pos::Verb,
+        };
+        for (s, rank) in ranked_senses_where(base, fits) {
             for m in wn.members(s) {
                 add(&mut out, &bases, m, Via::Synonym, rank);
             }
@@ -134,8 +153,17 @@ const MIN_TAGS: u32 = 3;
 /// concordance counted the word's senses, the frequent ones in order of frequency; otherwise
 /// the first [`SENSES`] of each part of speech.
 fn ranked_senses(w: WordId) -> impl Iterator<Item = (SynsetId, u8)> {
+    ranked_senses_where(w, |_| true)
+}
+
+/// [`ranked_senses`] among the senses that `fits` keeps.
+fn ranked_senses_where(
+    w: WordId,
+    fits: impl Fn(SynsetId) -> bool,
+) -> impl Iterator<Item = (SynsetId, u8)> {
     let wn = wordnet();
-    let mut counted: Vec<(SynsetId, u32)> = wn.counted_senses(w).collect();
+    let mut counted: Vec<(SynsetId, u32)> =
+        wn.counted_senses(w).filter(|(s, _)| fits(*s)).collect();
     let max = counted.iter().map(|(_, c)| *c).max().unwrap_or(0);
     let picked: Vec<(SynsetId, u8)> = if max >= MIN_TAGS {
         counted.retain(|(_, c)| *c as f32 >= MIN_SENSE_SHARE * max as f32);
@@ -279,6 +307,24 @@ mod tests {
             broader("people")
         );
         assert!(!broader("send").contains(&"move"), "{:?}", broader("send"));
+    }
+
+    #[test]
+    fn a_verb_takes_the_paraphrases_of_its_verb_senses() {
+        let words =
+            |u| -> Vec<&str> { related_as("work", u).into_iter().map(|r| r.word).collect() };
+        assert!(words(None).contains(&"activity"), "{:?}", words(None));
+        assert!(
+            !words(Some(Usage::Verb)).contains(&"activity"),
+            "{:?}",
+            words(Some(Usage::Verb))
+        );
+        assert!(words(Some(Usage::NotVerb)).contains(&"activity"));
+        assert!(
+            !words(Some(Usage::NotVerb)).contains(&"act"),
+            "{:?}",
+            words(Some(Usage::NotVerb))
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ use super::weights::{
     paraphrase_weight, FOCUS_BOOST, MIN_PARAPHRASE_WEIGHT, OPPOSITES_PER_WORD,
     PARAPHRASES_PER_WORD, PARAPHRASE_BM25,
 };
-use crate::lexicon::{self, Via};
+use crate::lexicon::{self, Usage, Via};
 
 /// A word to search, as the question reading hands it over.
 #[derive(Debug, Clone)]
@@ -30,6 +30,8 @@ pub(super) struct Term {
     pub paraphrase: bool,
     /// The multi-word expression it starts (`put off`), whose paraphrases stand for it.
     pub expression: Option<String>,
+    /// Whether the question uses it as a verb or not, when its neighbours tell.
+    pub usage: Option<Usage>,
 }
 
 /// A question word in the plan.
@@ -93,7 +95,7 @@ impl Plan {
 pub(super) struct ParaphraseCache {
     /// `false`: no word has paraphrases (`search.paraphrases = false`).
     enabled: bool,
-    found: Mutex<HashMap<String, Vec<Paraphrase>>>,
+    found: Mutex<HashMap<(String, Option<Usage>), Vec<Paraphrase>>>,
 }
 
 impl ParaphraseCache {
@@ -217,11 +219,15 @@ pub(super) fn make(
             .clone()
             .unwrap_or_else(|| t.text.to_lowercase());
         let all_own: Vec<&String> = own.iter().chain(&spelled).flatten().collect();
-        let (opposites, related): (Vec<Paraphrase>, Vec<Paraphrase>) =
-            paraphrases(cache, &source, &doc_freq)
-                .into_iter()
-                .filter(|p| !all_own.contains(&&p.stem))
-                .partition(|p| p.via == Via::Opposite);
+        let (opposites, related): (Vec<Paraphrase>, Vec<Paraphrase>) = paraphrases(
+            cache,
+            &source,
+            t.usage.filter(|_| t.expression.is_none()),
+            &doc_freq,
+        )
+        .into_iter()
+        .filter(|p| !all_own.contains(&&p.stem))
+        .partition(|p| p.via == Via::Opposite);
         let searched = related
             .into_iter()
             .take(PARAPHRASES_PER_WORD)
@@ -270,16 +276,18 @@ fn add_stem(stems: &mut Vec<QueryStem>, new: QueryStem) -> usize {
 fn paraphrases(
     cache: &ParaphraseCache,
     word: &str,
+    usage: Option<Usage>,
     doc_freq: &dyn Fn(&str) -> u64,
 ) -> Vec<Paraphrase> {
     if !cache.enabled {
         return Vec::new();
     }
+    let key = (word.to_string(), usage);
     if let Some(found) = cache
         .found
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .get(word)
+        .get(&key)
     {
         return found.clone();
     }
@@ -288,7 +296,7 @@ fn paraphrases(
         .map(|(_, _, s)| s)
         .collect();
     let mut found: Vec<Paraphrase> = Vec::new();
-    let mut related = lexicon::related(word);
+    let mut related = lexicon::related_as(word, usage);
     related.sort_by(|a, b| {
         paraphrase_weight(b.via, b.sense)
             .partial_cmp(&paraphrase_weight(a.via, a.sense))
@@ -321,6 +329,6 @@ fn paraphrases(
     if map.len() >= CACHE_WORDS {
         map.clear();
     }
-    map.insert(word.to_string(), found.clone());
+    map.insert(key, found.clone());
     found
 }

@@ -594,6 +594,8 @@ pub struct Understood {
     /// do take paraphrases (`ask` → `request`): measured on the dev sets, holding them literal
     /// lost answers and won none.
     pub literal: Vec<bool>,
+    /// Per term: used as a verb or not, when the word before it tells ([`usage_after`]).
+    pub usage: Vec<Option<crate::lexicon::Usage>>,
 }
 
 /// Reads a question. `is_doc_id` says whether a word is a document id of the corpus.
@@ -829,10 +831,53 @@ fn collect_terms(words: &[Word], skip: &[bool], u: &mut Understood) {
         let capital = i > 0 && w.text.chars().next().is_some_and(char::is_uppercase);
         let name = capital && !crate::lexicon::is_common_word(&w.lower);
         u.literal.push(name);
+        u.usage
+            .push(i.checked_sub(1).and_then(|p| usage_after(lower[p])));
         if let Some(p) = prev_term {
             u.adjacent.push((p, idx));
         }
         prev_term = Some(idx);
+    }
+}
+
+/// How the word after `prev` is used: after a negation ("doesn't *work*", "never *came*") a
+/// verb; after a determiner or possessive ("the *work*", "their *steps*") a noun or adjective.
+/// (Not after "to", "did" or "would": in a question those often stand before a noun.)
+fn usage_after(prev: &str) -> Option<crate::lexicon::Usage> {
+    use crate::lexicon::Usage;
+    const NEGATIONS: &[&str] = &[
+        "not",
+        "never",
+        "doesnt",
+        "didnt",
+        "dont",
+        "wont",
+        "wouldnt",
+        "cant",
+        "couldnt",
+        "shouldnt",
+        "isnt",
+        "wasnt",
+        "doesn't",
+        "didn't",
+        "don't",
+        "won't",
+        "wouldn't",
+        "can't",
+        "couldn't",
+        "shouldn't",
+        "cannot",
+    ];
+    const DETERMINERS: &[&str] = &[
+        "the", "a", "an", "this", "that", "these", "those", "their", "his", "her", "its", "our",
+        "your", "my", "every", "each", "any", "some",
+    ];
+    if NEGATIONS.contains(&prev) {
+        Some(Usage::Verb)
+    } else if DETERMINERS.contains(&prev) {
+        Some(Usage::NotVerb)
+    } else {
+        None
     }
 }
 
@@ -889,6 +934,17 @@ mod tests {
             }
         }
         assert!(is_stopword("the") && !is_stopword("border"));
+    }
+
+    #[test]
+    fn the_word_before_tells_a_verb_from_a_noun() {
+        use crate::lexicon::Usage;
+        let u = understand("why doesnt the old fence work", &lex(), &|_| false);
+        assert_eq!(u.terms, ["old", "fence", "work"]);
+        assert_eq!(u.usage, [Some(Usage::NotVerb), None, None]);
+        let u = understand("they did not work on the fence", &lex(), &|_| false);
+        assert_eq!(u.terms, ["work", "fence"]);
+        assert_eq!(u.usage, [Some(Usage::Verb), Some(Usage::NotVerb)]);
     }
 
     #[test]

@@ -490,6 +490,7 @@ fn terms_of(u: &Understood) -> Vec<plan::Term> {
             text: t.clone(),
             focus: u.focus.get(i).copied().unwrap_or(false),
             paraphrase: !u.literal.get(i).copied().unwrap_or(false),
+            usage: u.usage.get(i).copied().flatten(),
             expression: u
                 .expressions
                 .iter()
@@ -506,6 +507,7 @@ fn plain_term(w: &str) -> plan::Term {
         focus: false,
         paraphrase: false,
         expression: None,
+        usage: None,
     }
 }
 
