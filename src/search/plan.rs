@@ -95,8 +95,11 @@ impl Plan {
 pub(super) struct ParaphraseCache {
     /// `false`: no word has paraphrases (`search.paraphrases = false`).
     enabled: bool,
-    found: Mutex<HashMap<(String, Option<Usage>), Vec<Paraphrase>>>,
+    found: Mutex<HashMap<WordInUse, Vec<Paraphrase>>>,
 }
+
+/// A question word (or expression) and how the question uses it: what paraphrases are found for.
+type WordInUse = (String, Option<Usage>);
 
 impl ParaphraseCache {
     pub(super) fn new(enabled: bool) -> ParaphraseCache {
