@@ -191,46 +191,17 @@ impl Snapshot {
         all.into_iter().take(limit).map(|s| s.name).collect()
     }
 
-    /// Speakers of one document, or of the whole corpus; most turns first.
+    /// Speakers of one document, or of the whole corpus; most turns first. The corpus's list
+    /// is made once per snapshot (autocomplete and "nothing found" ask for it often; at a
+    /// million passages it reads every document record).
     pub fn speakers(&self, doc: Option<&str>) -> Result<Vec<SpeakerSummary>, NotFound> {
-        let records: Vec<&DocRecord> = match doc.map(str::trim).filter(|d| !d.is_empty()) {
-            Some(id) => vec![self.find(id)?],
-            None => self.ix.catalog.documents.iter().collect(),
-        };
-        let mut by_name: Vec<SpeakerSummary> = Vec::new();
-        for r in records {
-            for s in &r.speakers {
-                let i = match by_name
-                    .iter()
-                    .position(|x| name_key(&x.name) == name_key(&s.name))
-                {
-                    Some(i) => i,
-                    None => {
-                        by_name.push(SpeakerSummary {
-                            name: s.name.clone(),
-                            labels: Vec::new(),
-                            role: s.role.clone(),
-                            documents: Vec::new(),
-                            turns: 0,
-                        });
-                        by_name.len() - 1
-                    }
-                };
-                let e = &mut by_name[i];
-                for l in &s.labels {
-                    if !e.labels.contains(l) {
-                        e.labels.push(l.clone());
-                    }
-                }
-                if e.role.is_none() {
-                    e.role = s.role.clone();
-                }
-                e.documents.push((r.meta.id.clone(), s.turns));
-                e.turns += s.turns;
-            }
+        match doc.map(str::trim).filter(|d| !d.is_empty()) {
+            Some(id) => Ok(summarise_speakers(std::iter::once(self.find(id)?))),
+            None => Ok(self
+                .all_speakers
+                .get_or_init(|| summarise_speakers(self.ix.catalog.documents.iter()))
+                .clone()),
         }
-        by_name.sort_by(|a, b| b.turns.cmp(&a.turns).then_with(|| a.name.cmp(&b.name)));
-        Ok(by_name)
     }
 
     /// All passages of a document in order (for reading and context).
@@ -375,4 +346,38 @@ mod tests {
         assert_eq!(super::edit_distance("555123", "555231"), 2);
         assert_eq!(super::edit_distance("", "ab"), 2);
     }
+}
+
+/// The speakers of these documents, one entry per person (names compared by
+/// [`name_key`]), with their labels, role, documents and turns; most turns first.
+fn summarise_speakers<'a>(records: impl Iterator<Item = &'a DocRecord>) -> Vec<SpeakerSummary> {
+    let mut by_name: Vec<SpeakerSummary> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for r in records {
+        for s in &r.speakers {
+            let i = *index.entry(name_key(&s.name)).or_insert_with(|| {
+                by_name.push(SpeakerSummary {
+                    name: s.name.clone(),
+                    labels: Vec::new(),
+                    role: s.role.clone(),
+                    documents: Vec::new(),
+                    turns: 0,
+                });
+                by_name.len() - 1
+            });
+            let e = &mut by_name[i];
+            for l in &s.labels {
+                if !e.labels.contains(l) {
+                    e.labels.push(l.clone());
+                }
+            }
+            if e.role.is_none() {
+                e.role = s.role.clone();
+            }
+            e.documents.push((r.meta.id.clone(), s.turns));
+            e.turns += s.turns;
+        }
+    }
+    by_name.sort_by(|a, b| b.turns.cmp(&a.turns).then_with(|| a.name.cmp(&b.name)));
+    by_name
 }

@@ -41,6 +41,8 @@ pub struct Snapshot {
     variants: HashMap<String, Vec<String>>,
     /// Paraphrases of question words found in this index, remembered.
     paraphrases: ParaphraseCache,
+    /// The corpus's speakers, summarised when first asked for ([`Snapshot::speakers`]).
+    pub(super) all_speakers: std::sync::OnceLock<Vec<crate::answer::SpeakerSummary>>,
 }
 
 /// The largest page of results one request may ask for.
@@ -87,6 +89,7 @@ impl Snapshot {
             variants,
             by_id,
             paraphrases: ParaphraseCache::new(opts.paraphrases),
+            all_speakers: std::sync::OnceLock::new(),
             opts,
         }
     }
