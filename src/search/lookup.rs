@@ -339,15 +339,6 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn edit_distances() {
-        assert_eq!(super::edit_distance("555123", "555231"), 2);
-        assert_eq!(super::edit_distance("", "ab"), 2);
-    }
-}
-
 /// The speakers of these documents, one entry per person (names compared by
 /// [`name_key`]), with their labels, role, documents and turns; most turns first.
 fn summarise_speakers<'a>(records: impl Iterator<Item = &'a DocRecord>) -> Vec<SpeakerSummary> {
@@ -380,4 +371,13 @@ fn summarise_speakers<'a>(records: impl Iterator<Item = &'a DocRecord>) -> Vec<S
     }
     by_name.sort_by(|a, b| b.turns.cmp(&a.turns).then_with(|| a.name.cmp(&b.name)));
     by_name
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn edit_distances() {
+        assert_eq!(super::edit_distance("555123", "555231"), 2);
+        assert_eq!(super::edit_distance("", "ab"), 2);
+    }
 }
