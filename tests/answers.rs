@@ -305,10 +305,10 @@ fn paraphrased_dev_set_holds_its_ground() {
     .unwrap();
     let m = evaluate(seeds_engine(), &qs, false);
     let report = format!("{:#?}", m.per_question);
-    assert!(m.hit_at_1 >= 0.65, "Hit@1 {} {report}", m.hit_at_1);
+    assert!(m.hit_at_1 >= 0.69, "Hit@1 {} {report}", m.hit_at_1);
     assert!(m.hit_at_3 >= 0.83, "Hit@3 {} {report}", m.hit_at_3);
-    assert!(m.mrr_at_10 >= 0.76, "MRR@10 {} {report}", m.mrr_at_10);
-    assert!(m.quote_at_3 >= 0.72, "quote@3 {} {report}", m.quote_at_3);
+    assert!(m.mrr_at_10 >= 0.78, "MRR@10 {} {report}", m.mrr_at_10);
+    assert!(m.quote_at_3 >= 0.77, "quote@3 {} {report}", m.quote_at_3);
     assert!(
         m.speaker_precision_at_3 >= 0.95,
         "speaker@3 {} {report}",
