@@ -290,7 +290,11 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result<()>
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| CORPUS_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)));
-        if wanted && path.is_file() {
+        // The entry's type comes with the directory listing; only a symbolic link needs a
+        // `stat` to tell whether it leads to a file (at 30,000 files that stat was a quarter
+        // of a cold `ask`).
+        let file = kind.is_file() || (kind.is_symlink() && path.is_file());
+        if wanted && file {
             out.push(path);
         }
     }
