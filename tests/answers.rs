@@ -327,6 +327,9 @@ fn same_person_matches_name_surname_or_label() {
 /// term in every document: a question with either spelling finds the passages that use the other.
 #[test]
 fn paraphrases_can_be_turned_off() {
+    fn marked_words(q: &archivist::Quote) -> Vec<&str> {
+        q.highlights.iter().map(|&[s, t]| &q.quote[s..t]).collect()
+    }
     let text = export(
         "900003",
         "Note on the Returnees",
@@ -341,11 +344,7 @@ fn paraphrases_can_be_turned_off() {
     let (_dir, on) = engine_for(&[("a.txt", text.as_bytes())]);
     let a = on.ask(&q);
     assert_eq!(a.results[0].passage, 1, "{a:?}");
-    let marked: Vec<&str> = a.results[0]
-        .highlights
-        .iter()
-        .map(|&[s, t]| &a.results[0].quote[s..t])
-        .collect();
+    let marked = marked_words(&a.results[0]);
     assert!(marked.contains(&"memorandum"), "{marked:?}");
 
     let dir = tempfile::tempdir().unwrap();
@@ -359,11 +358,7 @@ fn paraphrases_can_be_turned_off() {
     let a = off.ask(&q);
     // Found on its other words, but "memorandum" is no longer a match for "memo".
     assert_eq!(a.results[0].passage, 1, "{a:?}");
-    let marked: Vec<&str> = a.results[0]
-        .highlights
-        .iter()
-        .map(|&[s, t]| &a.results[0].quote[s..t])
-        .collect();
+    let marked = marked_words(&a.results[0]);
     assert!(!marked.contains(&"memorandum"), "{marked:?}");
     assert!(marked.contains(&"families"), "{marked:?}");
 }

@@ -185,10 +185,10 @@ pub(super) fn make(
             paraphrases: Vec::new(),
             spellings: spelled[i].clone(),
         });
-        let mut idx = Vec::new();
-        for s in &own[i] {
+        // The word's own stems and the other spellings the documents give count alike.
+        let as_own = |s: &String| {
             let df = doc_freq(s);
-            let stem = QueryStem {
+            QueryStem {
                 stem: s.clone(),
                 boost,
                 weight: boost * idf(df),
@@ -196,23 +196,16 @@ pub(super) fn make(
                 paraphrase: None,
                 negated: false,
                 doc_freq: df,
-            };
-            idx.push(add_stem(&mut plan.stems, stem));
-        }
+            }
+        };
+        let idx: Vec<usize> = own[i]
+            .iter()
+            .map(|s| add_stem(&mut plan.stems, as_own(s)))
+            .collect();
         first_stem.push(idx.first().copied());
         last_stem.push(idx.last().copied());
         for v in &spelled[i] {
-            let df = doc_freq(v);
-            let stem = QueryStem {
-                stem: v.clone(),
-                boost,
-                weight: boost * idf(df),
-                word: i,
-                paraphrase: None,
-                negated: false,
-                doc_freq: df,
-            };
-            add_stem(&mut plan.stems, stem);
+            add_stem(&mut plan.stems, as_own(v));
         }
         if !t.paraphrase {
             continue;
