@@ -172,10 +172,14 @@ pub fn counted_words(words: &[&str]) -> Vec<String> {
 /// the gaps").
 const COUNTED_WITHIN: usize = 3;
 
-/// Quantities in `text` that count something else than the `counted` stems answer "how many
-/// <counted>" less surely: their strength is multiplied by `other`.
-pub fn weigh_by_counted(text: &str, spans: &mut [Span], counted: &[String], other: f32) {
-    let stems = super::excerpt::stems(text);
+/// Quantities that count something else than the `counted` stems answer "how many <counted>"
+/// less surely: their strength is multiplied by `other`. `stems`: the text's words ([`super::excerpt::stems`]).
+pub fn weigh_by_counted(
+    stems: &[(usize, usize, String)],
+    spans: &mut [Span],
+    counted: &[String],
+    other: f32,
+) {
     for span in spans.iter_mut() {
         let counts_it = stems
             .iter()
@@ -578,7 +582,12 @@ mod tests {
         assert!(counted_words(&["how", "long"]).is_empty());
         let text = "They used a couple of trucks. More than ten gaps were opened.";
         let mut spans = find(text, AnswerType::Quantity, &|_| false, &|_| false);
-        weigh_by_counted(text, &mut spans, &["gap".to_string()], 0.5);
+        weigh_by_counted(
+            &super::super::excerpt::stems(text),
+            &mut spans,
+            &["gap".to_string()],
+            0.5,
+        );
         let strength = |w: &str| {
             spans
                 .iter()

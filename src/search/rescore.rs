@@ -98,19 +98,17 @@ fn read_the_best(snap: &Snapshot, searcher: &Searcher, plan: &Plan, ranked: &mut
         let Some(hit) = snap.hit(searcher, r.addr, r.score) else {
             continue;
         };
-        r.why.window = best_window(plan, &hit.text);
+        // The passage's sentences and words, read once for the window and the answers.
+        let sentences = excerpt::sentences(&hit.text);
+        let words = excerpt::stems(&hit.text);
+        r.why.window = best_window(plan, &sentences, &words);
         r.score *= WINDOW_FLOOR + r.why.window;
         if let Some(t) = plan.answer_type {
             let mut found = answer_type::find(&hit.text, t, &is_name, &is_place);
             if t == AnswerType::Quantity && !plan.counted.is_empty() {
-                answer_type::weigh_by_counted(
-                    &hit.text,
-                    &mut found,
-                    &plan.counted,
-                    QUANTITY_OF_OTHER,
-                );
+                answer_type::weigh_by_counted(&words, &mut found, &plan.counted, QUANTITY_OF_OTHER);
             }
-            r.answers = near_question_words(&hit.text, found, &stems);
+            r.answers = near_question_words(&hit.text, found, &stems, &sentences, &words);
             let strength = r.answers.iter().map(|a| a.strength).fold(0.0, f32::max);
             if strength > 0.0 {
                 r.score *= 1.0 + ANSWER_TYPE_BONUS * strength.min(1.0);
@@ -124,15 +122,13 @@ fn read_the_best(snap: &Snapshot, searcher: &Searcher, plan: &Plan, ranked: &mut
 /// The largest share of the question's weight that one sentence, or two adjacent ones, of
 /// the text cover (each word once, a paraphrase at its weight, an opposite only after a
 /// negation).
-fn best_window(plan: &Plan, text: &str) -> f32 {
-    let sentences = excerpt::sentences(text);
+fn best_window(plan: &Plan, sentences: &[(usize, usize)], words: &[(usize, usize, String)]) -> f32 {
     if sentences.is_empty() {
         return 0.0;
     }
     let n_words = plan.words.len();
     let mut per_sentence = vec![0.0f32; sentences.len() * n_words];
     let mut k = 0;
-    let words = excerpt::stems(text);
     let stems: Vec<&str> = words.iter().map(|(_, _, s)| s.as_str()).collect();
     for (i, (from, _, stem)) in words.iter().enumerate() {
         while k + 1 < sentences.len() && *from >= sentences[k].1 {
@@ -216,12 +212,16 @@ fn order(ranked: &mut [Ranked], snap: &Snapshot) {
 /// The answers that stand in a sentence holding a question word, or next to one (an answer far
 /// from what the question asks about answers something else); a header line (`Venue: …`)
 /// answers on its own.
-fn near_question_words(text: &str, answers: Vec<Span>, stems: &HashSet<&str>) -> Vec<Span> {
+fn near_question_words(
+    text: &str,
+    answers: Vec<Span>,
+    stems: &HashSet<&str>,
+    sentences: &[(usize, usize)],
+    words: &[(usize, usize, String)],
+) -> Vec<Span> {
     if answers.is_empty() {
         return answers;
     }
-    let sentences = excerpt::sentences(text);
-    let words = excerpt::stems(text);
     let sentence_of = |at: usize| sentences.iter().position(|&(s, e)| at >= s && at < e);
     let asked: Vec<usize> = words
         .iter()
