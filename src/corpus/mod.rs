@@ -322,8 +322,37 @@ pub fn collection_of(source_file: &str) -> Option<&str> {
 #[derive(Debug, Default)]
 pub struct Corpus {
     pub documents: Vec<Document>,
-    /// One line per skipped file or questionable input, naming the file.
+    /// What each document (same order) gave the name index and how its speakers were named.
+    pub names: Vec<DocNames>,
+    /// The name index of all the documents, each numbered by its place.
+    pub name_index: names::NameIndex,
+    /// One line per skipped file or questionable input, naming the file; in file order.
     pub warnings: Vec<String>,
+}
+
+/// A corpus file read and parsed on its own: its name within the corpus and its document, or
+/// why it was skipped.
+pub type ReadFile = (String, Result<ParsedDocument, SkipReason>);
+
+/// How a document took part in naming speakers: its inputs to the name index and, for each
+/// speaker named through it, the name core and title words asked with and the name found. An
+/// incremental update asks again with the changed name index; a document whose answers differ
+/// is resolved anew (a new file can give a speaker elsewhere a longer name).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocNames {
+    pub inputs: names::NameInputs,
+    pub keys: Vec<NameKey>,
+}
+
+/// One question a document asked the name index ([`names::NameIndex::resolve`]) and its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameKey {
+    pub core: Vec<String>,
+    pub title: Option<String>,
+    pub name: String,
+    /// [`names::NameIndex::forms_digest`] of the core and title when it was asked: while the
+    /// digest stays the same, so does the answer.
+    pub forms: u64,
 }
 
 impl Corpus {
@@ -332,23 +361,7 @@ impl Corpus {
         use anyhow::Context;
         let files = corpus_files(dir)
             .with_context(|| format!("cannot read the corpus directory {}", dir.display()))?;
-        let read = crate::par::map(&files, |path| read_text(path));
-        let mut texts = Vec::with_capacity(files.len());
-        let mut warnings = Vec::new();
-        for (path, result) in files.iter().zip(read) {
-            let name = corpus_name(dir, path);
-            match result {
-                Ok(t) => texts.push((name, t)),
-                Err(e) => warnings.push(format!("{name}: skipped: {e}")),
-            }
-        }
-        let mut c = Corpus::from_texts(
-            texts.iter().map(|(n, t)| (n.as_str(), t.as_str())),
-            canonical_base,
-        );
-        warnings.append(&mut c.warnings);
-        c.warnings = warnings;
-        Ok(c)
+        Ok(Corpus::from_parsed(read_files(dir, &files, canonical_base)))
     }
 
     /// Builds the corpus from (file name, text) pairs, in order. Files are parsed on all cores.
@@ -358,41 +371,46 @@ impl Corpus {
     ) -> Corpus {
         let texts: Vec<(&str, &str)> = texts.into_iter().collect();
         let results = crate::par::map(&texts, |(name, text)| {
-            parse_document(name, text, canonical_base)
+            (name.to_string(), parse_document(name, text, canonical_base))
         });
+        Corpus::from_parsed(results)
+    }
+
+    /// Builds the corpus from files read and parsed, in corpus order: the first file with an id
+    /// keeps it, and every name is resolved with what all the documents say.
+    pub fn from_parsed(files: Vec<ReadFile>) -> Corpus {
         let mut warnings = Vec::new();
         let mut parsed: Vec<ParsedDocument> = Vec::new();
         let mut seen: HashMap<String, String> = HashMap::new();
-        for ((name, _), result) in texts.iter().zip(results) {
+        for (name, result) in files {
             match result {
                 Ok(p) => {
                     if let Some(first) = seen.get(&p.meta.id) {
-                        warnings.push(format!(
-                            "{name}: skipped: duplicate document id {} (already read from {first})",
-                            p.meta.id
-                        ));
+                        warnings.push(duplicate_warning(&name, &p.meta.id, first));
                         continue;
                     }
-                    if p.units.is_empty() {
-                        warnings.push(format!(
-                            "{name}: has no body text after its header; only its card is served"
-                        ));
-                    }
-                    for (line, w) in &p.warnings {
-                        warnings.push(format!("{name}: line {line}: {w}"));
-                    }
-                    seen.insert(p.meta.id.clone(), name.to_string());
+                    warnings.extend(file_warnings(&name, &p));
+                    seen.insert(p.meta.id.clone(), name);
                     parsed.push(p);
                 }
-                Err(e) => warnings.push(format!("{name}: skipped: {e}")),
+                Err(e) => warnings.push(skip_warning(&name, &e)),
             }
         }
-        let names = name_index(&parsed);
-        let documents = crate::par::map_into(parsed.into_iter().enumerate().collect(), |(i, p)| {
-            resolve(i, p, &names)
+        let inputs = crate::par::map(&parsed, name_inputs);
+        let index = name_index(&inputs);
+        let resolved = crate::par::map_into(parsed.into_iter().enumerate().collect(), |(i, p)| {
+            resolve(i, p, &index)
         });
+        let (documents, keys): (Vec<Document>, Vec<Vec<NameKey>>) = resolved.into_iter().unzip();
+        let names = inputs
+            .into_iter()
+            .zip(keys)
+            .map(|(inputs, keys)| DocNames { inputs, keys })
+            .collect();
         Corpus {
             documents,
+            names,
+            name_index: index,
             warnings,
         }
     }
@@ -402,45 +420,84 @@ impl Corpus {
     }
 }
 
-/// The names of the whole corpus: the places names are written out (titles, citations,
-/// summaries, header lines, labels) and the capitalised words of all body text. Shares of the
-/// corpus are read on all cores and merged in order, which gives the index one pass would.
-fn name_index(parsed: &[ParsedDocument]) -> names::NameIndex {
-    let share = parsed.len().div_ceil(crate::par::threads()).max(1);
-    let chunks: Vec<(usize, &[ParsedDocument])> = parsed
+/// Reads and parses the corpus files `files` of `dir` on all cores (each file's text is let go
+/// once parsed), in their order.
+pub fn read_files(dir: &Path, files: &[PathBuf], canonical_base: &str) -> Vec<ReadFile> {
+    crate::par::map(files, |path| {
+        let name = corpus_name(dir, path);
+        let parsed = read_text(path).and_then(|t| parse_document(&name, &t, canonical_base));
+        (name, parsed)
+    })
+}
+
+/// The warning for a file that is skipped.
+pub fn skip_warning(name: &str, why: &SkipReason) -> String {
+    format!("{name}: skipped: {why}")
+}
+
+/// The warning for a file skipped because an earlier file (`first`) has its document id.
+pub fn duplicate_warning(name: &str, id: &str, first: &str) -> String {
+    format!("{name}: skipped: duplicate document id {id} (already read from {first})")
+}
+
+/// The warnings of a file whose document is served: an empty body, questionable lines.
+pub fn file_warnings(name: &str, p: &ParsedDocument) -> Vec<String> {
+    let mut out = Vec::new();
+    if p.units.is_empty() {
+        out.push(format!(
+            "{name}: has no body text after its header; only its card is served"
+        ));
+    }
+    for (line, w) in &p.warnings {
+        out.push(format!("{name}: line {line}: {w}"));
+    }
+    out
+}
+
+/// What a document gives the name index: the places names are written out (title, citation,
+/// summary, header lines, labels) and the capitalised words of its body.
+pub fn name_inputs(p: &ParsedDocument) -> names::NameInputs {
+    let text = |weight: u32, times: u32, t: &str| names::NameText {
+        weight,
+        times,
+        text: t.to_string(),
+    };
+    let mut texts = vec![text(3, 1, &p.meta.title)];
+    texts.extend(p.meta.citation.as_deref().map(|c| text(1, 1, c)));
+    texts.extend(p.meta.summary.as_deref().map(|s| text(2, 1, s)));
+    texts.extend(p.header_text.iter().map(|h| text(2, 1, h)));
+    // A label recurs in every turn of its speaker: each is added once, as often as used.
+    let mut labels: Vec<(&str, u32)> = Vec::new();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for l in p.units.iter().filter_map(|u| u.label.as_ref()) {
+        let k = *seen.entry(&l.raw).or_insert_with(|| {
+            labels.push((&l.raw, 0));
+            labels.len() - 1
+        });
+        labels[k].1 += 1;
+    }
+    texts.extend(labels.into_iter().map(|(raw, n)| text(2, n, raw)));
+    let mut inputs = names::NameInputs {
+        texts,
+        body: Vec::new(),
+    };
+    inputs.count_body(p.units.iter().map(|u| u.text.as_str()));
+    inputs
+}
+
+/// The name index of documents given by their inputs, numbered by their place. Shares are
+/// indexed on all cores and merged in order, which gives the index one pass would.
+fn name_index(inputs: &[names::NameInputs]) -> names::NameIndex {
+    let share = inputs.len().div_ceil(crate::par::threads()).max(1);
+    let chunks: Vec<(usize, &[names::NameInputs])> = inputs
         .chunks(share)
         .enumerate()
         .map(|(k, c)| (k * share, c))
         .collect();
     let mut parts = crate::par::map(&chunks, |&(first, docs)| {
         let mut ix = names::NameIndex::default();
-        for (i, p) in (first..).zip(docs) {
-            ix.add(i, 3, &p.meta.title);
-            if let Some(c) = &p.meta.citation {
-                ix.add(i, 1, c);
-            }
-            if let Some(s) = &p.meta.summary {
-                ix.add(i, 2, s);
-            }
-            for h in &p.header_text {
-                ix.add(i, 2, h);
-            }
-            // A label recurs in every turn of its speaker: each is added once, as often as used.
-            let mut labels: Vec<(&str, u32)> = Vec::new();
-            let mut seen: HashMap<&str, usize> = HashMap::new();
-            for l in p.units.iter().filter_map(|u| u.label.as_ref()) {
-                let k = *seen.entry(&l.raw).or_insert_with(|| {
-                    labels.push((&l.raw, 0));
-                    labels.len() - 1
-                });
-                labels[k].1 += 1;
-            }
-            for (raw, n) in labels {
-                ix.add_times(i, 2, raw, n);
-            }
-            for u in &p.units {
-                ix.count(&u.text);
-            }
+        for (i, d) in (first..).zip(docs) {
+            ix.add_inputs(i, d);
         }
         ix
     })
@@ -452,8 +509,14 @@ fn name_index(parsed: &[ParsedDocument]) -> names::NameIndex {
     ix
 }
 
-/// Groups a document's labels into speakers, names them, and numbers its passages.
-fn resolve(doc_index: usize, p: ParsedDocument, names: &names::NameIndex) -> Document {
+/// Groups a document's labels into speakers, names them, and numbers its passages; with the
+/// questions it asked the name index ([`DocNames::keys`]). `doc_index` is the document's number
+/// in `names`.
+pub fn resolve(
+    doc_index: usize,
+    p: ParsedDocument,
+    names: &names::NameIndex,
+) -> (Document, Vec<NameKey>) {
     // Speaker groups: label keys → group index. Definitions join the long label and the alias.
     let mut groups: Vec<Group> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
@@ -510,12 +573,21 @@ fn resolve(doc_index: usize, p: ParsedDocument, names: &names::NameIndex) -> Doc
     }
     let mut index_of: Vec<Option<usize>> = vec![None; groups.len()];
     let mut speakers = Vec::new();
+    let mut keys = Vec::new();
     for (i, g) in groups.iter().enumerate() {
         if merged_into[i].is_some() {
             continue;
         }
         let (title, core) = names::split_title(&g.naming_label());
         let name = names.resolve(doc_index, &core, title.as_deref());
+        if !core.is_empty() {
+            keys.push(NameKey {
+                forms: names.forms_digest(&core, title.as_deref()),
+                core,
+                title: title.clone(),
+                name: name.clone(),
+            });
+        }
         let name = if name.is_empty() {
             g.naming_label()
         } else {
@@ -616,11 +688,12 @@ fn resolve(doc_index: usize, p: ParsedDocument, names: &names::NameIndex) -> Doc
             });
         }
     }
-    Document {
+    let doc = Document {
         meta: p.meta,
         speakers,
         passages,
-    }
+    };
+    (doc, keys)
 }
 
 #[derive(Debug, Default)]

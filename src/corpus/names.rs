@@ -367,7 +367,9 @@ struct Run {
     doc: usize,
     /// How much a name seen here counts.
     weight: u32,
-    words: Vec<String>,
+    /// Its words: ids into [`NameIndex::words`], at `start..start + len` of `run_words`.
+    start: u32,
+    len: u32,
     /// Whether a preposition stood before it.
     after_prep: bool,
     /// How many times the text holding it was added (a label used in many turns is added once).
@@ -376,54 +378,219 @@ struct Run {
 
 /// Capitalised-word runs of the documents' titles, citations, summaries and header lines, and
 /// counts of every capitalised word in the whole corpus, for resolving names.
+///
+/// Words are kept once each ([`NameIndex::words`]) and runs refer to them by number, so that the
+/// index is stored beside the search index and read back in milliseconds ([`NameIndex::encode`]):
+/// an incremental update takes the changed documents' runs and counts out and puts the new ones
+/// in, without reading the other documents again.
 #[derive(Debug, Default)]
 pub struct NameIndex {
+    /// Every capitalised word seen, as written; a word's id is its place.
+    words: Vec<String>,
+    ids: WordMap<String, u32>,
+    /// How often each word occurs in all text seen (by id).
+    counts: Vec<u32>,
+    /// Each word's lower-case form, as a number into `postings`.
+    lower: Vec<u32>,
+    lower_ids: WordMap<String, u32>,
+    /// Runs holding each lower-case form.
+    postings: Vec<Vec<u32>>,
     runs: Vec<Run>,
-    /// Runs holding each word (lower case).
-    postings: WordMap<String, Vec<u32>>,
-    /// How often each capitalised word occurs in all text seen.
-    counts: WordMap<String, u32>,
-    /// [`NameIndex::extensions`] by (core, title): the same speaker in many documents is looked
-    /// up once, not once per document (which made large corpora quadratic).
-    memo: Mutex<HashMap<FormsKey, Arc<Forms>>>,
+    run_words: Vec<u32>,
+    /// [`NameIndex::extensions`] by (core, title), with a digest of them: the same speaker in
+    /// many documents is looked up once, not once per document (which made large corpora
+    /// quadratic).
+    memo: Mutex<HashMap<FormsKey, (Arc<Forms>, u64)>>,
+}
+
+/// What a change to a name index may have touched ([`NameIndex::change`]): the lower-case forms
+/// of the words whose names may resolve otherwise.
+#[derive(Debug, Default)]
+pub struct Changed {
+    groups: std::collections::HashSet<u32>,
 }
 
 /// A speaker's name core and title words.
 type FormsKey = (Vec<String>, Option<String>);
 
-/// Every form of a core: (name words, weighted count, documents in ascending order).
+/// Every form of a core: (name words, weighted count, documents in ascending order), sorted.
 type Forms = Vec<(Vec<String>, u32, Vec<usize>)>;
+
+/// What one document gives the name index: the texts where it writes names out, and how often
+/// each capitalised word stands in its body. An index made by adding every document's inputs in
+/// turn ([`NameIndex::add_inputs`]) is the one made by reading the documents; the inputs are
+/// kept beside the search index, so that an update can make the name index of the changed
+/// corpus without reading the documents that did not change.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NameInputs {
+    pub texts: Vec<NameText>,
+    /// Capitalised words of the body with their counts, sorted by word.
+    pub body: Vec<(String, u32)>,
+}
+
+/// A text where a document writes names out ([`NameIndex::add_times`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameText {
+    /// How much a name seen here counts.
+    pub weight: u32,
+    /// How many times the text stands in the document (a label, once per turn).
+    pub times: u32,
+    pub text: String,
+}
+
+impl NameInputs {
+    /// Counts the capitalised words of body texts into [`NameInputs::body`].
+    pub fn count_body<'a>(&mut self, texts: impl IntoIterator<Item = &'a str>) {
+        let mut counts: WordMap<&str, u32> = WordMap::default();
+        for t in texts {
+            for w in capitalised_words(t) {
+                *counts.entry(w).or_default() += 1;
+            }
+        }
+        let mut body: Vec<(String, u32)> = counts
+            .into_iter()
+            .map(|(w, n)| (w.to_string(), n))
+            .collect();
+        body.sort_unstable();
+        self.body = body;
+    }
+}
 
 const PREPOSITIONS: &[&str] = &["to", "of", "from", "in", "at", "into", "for", "on"];
 
+/// What [`NameIndex::encode`] writes first.
+const INDEX_MAGIC: &[u8; 8] = b"ARCHNIX1";
+
 impl NameIndex {
+    /// The id of word `w`, given one if it is new.
+    fn intern(&mut self, w: &str) -> u32 {
+        if let Some(&id) = self.ids.get(w) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        self.words.push(w.to_string());
+        self.ids.insert(w.to_string(), id);
+        self.counts.push(0);
+        let lower = w.to_lowercase();
+        let g = match self.lower_ids.get(&lower) {
+            Some(&g) => g,
+            None => {
+                let g = self.postings.len() as u32;
+                self.postings.push(Vec::new());
+                self.lower_ids.insert(lower, g);
+                g
+            }
+        };
+        self.lower.push(g);
+        id
+    }
+
+    /// The words of run `r`.
+    fn words_of_run(&self, r: &Run) -> &[u32] {
+        &self.run_words[r.start as usize..(r.start + r.len) as usize]
+    }
+
     /// Counts the capitalised words of body text (it is not searched for names, only counted,
     /// so that a word found everywhere is not taken into a name).
     pub fn count(&mut self, text: &str) {
         for w in capitalised_words(text) {
-            match self.counts.get_mut(w) {
-                Some(n) => *n += 1,
-                None => {
-                    self.counts.insert(w.to_string(), 1);
-                }
+            let id = self.intern(w);
+            self.counts[id as usize] += 1;
+        }
+    }
+
+    /// Adds document `doc`'s inputs: the same as adding its texts and counting its body.
+    /// Documents are added in ascending order of `doc`.
+    pub fn add_inputs(&mut self, doc: usize, inputs: &NameInputs) {
+        self.add_texts(doc, &inputs.texts);
+        self.add_counts(&inputs.body);
+    }
+
+    /// Adds the texts of document `doc` where names are written out.
+    pub fn add_texts(&mut self, doc: usize, texts: &[NameText]) {
+        for t in texts {
+            self.add_times(doc, t.weight, &t.text, t.times);
+        }
+    }
+
+    /// Counts capitalised words of body text, given as (word, count).
+    pub fn add_counts(&mut self, counts: &[(String, u32)]) {
+        for (w, n) in counts {
+            let id = self.intern(w);
+            self.counts[id as usize] += n;
+        }
+    }
+
+    /// Takes away counts of body text added before with [`NameIndex::add_counts`].
+    pub fn sub_counts(&mut self, counts: &[(String, u32)]) {
+        for (w, n) in counts {
+            if let Some(&id) = self.ids.get(w.as_str()) {
+                let c = &mut self.counts[id as usize];
+                *c = c.saturating_sub(*n);
             }
         }
+    }
+
+    /// Takes the runs of the documents `docs` out, with the counts they added; their body
+    /// counts go with [`NameIndex::sub_counts`].
+    pub fn remove_docs(&mut self, docs: &std::collections::HashSet<usize>) {
+        self.take_runs(docs);
+    }
+
+    /// [`NameIndex::remove_docs`], giving back the runs taken out with their words.
+    fn take_runs(&mut self, docs: &std::collections::HashSet<usize>) -> Vec<(Run, Vec<u32>)> {
+        let mut taken = Vec::new();
+        if !self.runs.iter().any(|r| docs.contains(&r.doc)) {
+            return taken;
+        }
+        let runs = std::mem::take(&mut self.runs);
+        let old_words = std::mem::take(&mut self.run_words);
+        for p in &mut self.postings {
+            p.clear();
+        }
+        for r in runs {
+            let words = &old_words[r.start as usize..(r.start + r.len) as usize];
+            if docs.contains(&r.doc) {
+                for &w in words {
+                    let c = &mut self.counts[w as usize];
+                    *c = c.saturating_sub(r.times);
+                }
+                taken.push((r, words.to_vec()));
+                continue;
+            }
+            let start = self.run_words.len() as u32;
+            self.run_words.extend_from_slice(words);
+            self.push_run(Run { start, ..r });
+        }
+        taken
+    }
+
+    /// Adds run `r`, whose words are in `run_words` already, to the runs and postings.
+    fn push_run(&mut self, r: Run) {
+        let id = self.runs.len() as u32;
+        for &w in &self.run_words[r.start as usize..(r.start + r.len) as usize] {
+            let list = &mut self.postings[self.lower[w as usize] as usize];
+            if list.last() != Some(&id) {
+                list.push(id);
+            }
+        }
+        self.runs.push(r);
     }
 
     /// Adds what `later` saw after what this index saw: the same index as one that had been
     /// given all of `later`'s texts after its own (documents are numbered corpus-wide, so shares
     /// of the corpus are indexed apart, on all cores, and merged in order).
     pub fn merge(&mut self, later: NameIndex) {
-        let offset = self.runs.len() as u32;
-        self.runs.extend(later.runs);
-        for (w, list) in later.postings {
-            self.postings
-                .entry(w)
-                .or_default()
-                .extend(list.into_iter().map(|id| id + offset));
+        let map: Vec<u32> = later.words.iter().map(|w| self.intern(w)).collect();
+        for (i, n) in later.counts.iter().enumerate() {
+            self.counts[map[i] as usize] += n;
         }
-        for (w, n) in later.counts {
-            *self.counts.entry(w).or_default() += n;
+        for r in later.runs {
+            let start = self.run_words.len() as u32;
+            let words = &later.run_words[r.start as usize..(r.start + r.len) as usize];
+            self.run_words
+                .extend(words.iter().map(|&w| map[w as usize]));
+            self.push_run(Run { start, ..r });
         }
     }
 
@@ -435,16 +602,17 @@ impl NameIndex {
 
     /// [`NameIndex::add`] of the same text `times` times in a row, at the cost of once.
     pub fn add_times(&mut self, doc: usize, weight: u32, text: &str, times: u32) {
-        let mut run: Vec<String> = Vec::new();
+        let mut run: Vec<u32> = Vec::new();
         let mut after_prep = false;
         let mut prev_prep = false;
         for w in words_of(text) {
             if w.capital {
-                *self.counts.entry(w.text.to_string()).or_default() += times;
+                let id = self.intern(w.text);
+                self.counts[id as usize] += times;
                 if run.is_empty() {
                     after_prep = prev_prep;
                 }
-                run.push(w.text.to_string());
+                run.push(id);
                 if w.breaks_after {
                     self.flush(doc, weight, times, &mut run, after_prep);
                 }
@@ -457,31 +625,201 @@ impl NameIndex {
         self.flush(doc, weight, times, &mut run, after_prep);
     }
 
-    fn flush(
-        &mut self,
-        doc: usize,
-        weight: u32,
-        times: u32,
-        run: &mut Vec<String>,
-        after_prep: bool,
-    ) {
+    fn flush(&mut self, doc: usize, weight: u32, times: u32, run: &mut Vec<u32>, after_prep: bool) {
         if run.is_empty() {
             return;
         }
-        let id = self.runs.len() as u32;
-        for w in run.iter() {
-            let list = self.postings.entry(w.to_lowercase()).or_default();
-            if list.last() != Some(&id) {
-                list.push(id);
-            }
-        }
-        self.runs.push(Run {
+        let start = self.run_words.len() as u32;
+        self.run_words.append(run);
+        self.push_run(Run {
             doc,
             weight,
-            words: std::mem::take(run),
+            start,
+            len: self.run_words.len() as u32 - start,
             after_prep,
             times,
         });
+    }
+
+    /// The forms of `core` (memoized) and their digest.
+    fn forms(&self, core: &[String], title: Option<&str>) -> (Arc<Forms>, u64) {
+        let key = (core.to_vec(), title.map(str::to_string));
+        // Documents are resolved on all cores: the lock is held only to look up and to store.
+        let memo = || self.memo.lock().unwrap_or_else(PoisonError::into_inner);
+        let cached = memo().get(&key).cloned();
+        match cached {
+            Some(f) => f,
+            None => {
+                let forms = self.extensions(core, title);
+                let d = digest(&forms);
+                let f = (Arc::new(forms), d);
+                memo().insert(key, f.clone());
+                f
+            }
+        }
+    }
+
+    /// A digest of everything [`NameIndex::resolve`] reads for `core` and `title`: where it is
+    /// the same in two indexes, every document that holds the same runs resolves the same.
+    pub fn forms_digest(&self, core: &[String], title: Option<&str>) -> u64 {
+        if core.is_empty() {
+            return 0;
+        }
+        self.forms(core, title).1
+    }
+
+    /// Changes the index by documents: takes `remove` away (their runs, and `sub`, the counts
+    /// of their bodies) and adds `add` (document numbers with their inputs). Returns what the
+    /// change may have touched ([`NameIndex::may_differ`]).
+    pub fn change(
+        &mut self,
+        remove: &std::collections::HashSet<usize>,
+        sub: &[(String, u32)],
+        add: &[(usize, &NameInputs)],
+    ) -> Changed {
+        // Counts before the change of every word it touches (a new word had none).
+        let mut before: HashMap<u32, u32> = HashMap::new();
+        let known = self.words.len();
+        for r in self.runs.iter().filter(|r| remove.contains(&r.doc)) {
+            for &w in self.words_of_run(r) {
+                before.entry(w).or_insert(self.counts[w as usize]);
+            }
+        }
+        let existing = |ix: &NameIndex, w: &str, before: &mut HashMap<u32, u32>| {
+            if let Some(&id) = ix.ids.get(w) {
+                before.entry(id).or_insert(ix.counts[id as usize]);
+            }
+        };
+        for (w, _) in sub {
+            existing(self, w, &mut before);
+        }
+        for (_, inputs) in add {
+            for t in &inputs.texts {
+                for w in words_of(&t.text).iter().filter(|w| w.capital) {
+                    existing(self, w.text, &mut before);
+                }
+            }
+            for (w, _) in &inputs.body {
+                existing(self, w, &mut before);
+            }
+        }
+        let removed = self.take_runs(remove);
+        self.sub_counts(sub);
+        let first_added = self.runs.len();
+        for (doc, inputs) in add {
+            self.add_inputs(*doc, inputs);
+        }
+        for id in known..self.words.len() {
+            before.insert(id as u32, 0);
+        }
+        self.touched_groups(&removed, first_added, &before)
+    }
+
+    /// The lower-case forms whose names a change may have touched: every word of a run taken
+    /// away or added, and every word standing in runs beside a word whose count changed, where
+    /// those runs hold enough of that word that the change may turn
+    /// [`NameIndex::extensions`]'s "found (almost) only next to it" for a name starting there.
+    fn touched_groups(
+        &self,
+        removed: &[(Run, Vec<u32>)],
+        first_added: usize,
+        before: &HashMap<u32, u32>,
+    ) -> Changed {
+        let mut groups: std::collections::HashSet<u32> = std::collections::HashSet::new();
+        for (_, words) in removed {
+            groups.extend(words.iter().map(|&w| self.lower[w as usize]));
+        }
+        for r in &self.runs[first_added..] {
+            groups.extend(self.words_of_run(r).iter().map(|&w| self.lower[w as usize]));
+        }
+        for (&w, &t0) in before {
+            let t1 = self.counts[w as usize];
+            if t0 == t1 {
+                continue;
+            }
+            // The most a name's neighbourhood can count `w` in a run: each hit of the name (at
+            // most as many as its first word stands there: the most any word does) beside each
+            // place `w` stands. Summed by the names' first words over the runs holding `w`.
+            let mut near: HashMap<u32, u64> = HashMap::new();
+            let mut add = |times: u32, words: &[u32]| {
+                let here = words.iter().filter(|&&x| x == w).count() as u64;
+                let mut in_run: Vec<u32> = words.iter().map(|&x| self.lower[x as usize]).collect();
+                in_run.sort_unstable();
+                let most = in_run
+                    .chunk_by(|a, b| a == b)
+                    .map(<[u32]>::len)
+                    .max()
+                    .unwrap_or(0) as u64;
+                in_run.dedup();
+                for g in in_run {
+                    *near.entry(g).or_default() += u64::from(times) * most * here;
+                }
+            };
+            for &ri in &self.postings[self.lower[w as usize] as usize] {
+                let r = &self.runs[ri as usize];
+                add(r.times, self.words_of_run(r));
+            }
+            for (r, words) in removed {
+                add(r.times, words);
+            }
+            let floor = u64::from(t0.min(t1).max(1));
+            groups.extend(
+                near.into_iter()
+                    .filter(|(_, n)| 2 * n >= floor)
+                    .map(|(g, _)| g),
+            );
+        }
+        Changed { groups }
+    }
+
+    /// The lower-case forms of the words in the runs of documents `docs` (for
+    /// [`NameIndex::may_differ`]: the names whose forms may stand in them).
+    pub fn groups_of_docs(&self, docs: &std::collections::HashSet<usize>) -> Changed {
+        let groups = self
+            .runs
+            .iter()
+            .filter(|r| docs.contains(&r.doc))
+            .flat_map(|r| self.words_of_run(r).iter().map(|&w| self.lower[w as usize]))
+            .collect();
+        Changed { groups }
+    }
+
+    /// Whether the names of `core` may differ after the change `changed` from before it: where
+    /// not, every document that kept its runs resolves it as before.
+    pub fn may_differ(&self, changed: &Changed, core: &[String]) -> bool {
+        core.first().is_some_and(|c| {
+            self.lower_ids
+                .get(c.to_lowercase().as_str())
+                .is_some_and(|g| changed.groups.contains(g))
+        })
+    }
+
+    /// Whether any form of `core` stands in one of the documents `docs`.
+    pub fn forms_name_any(
+        &self,
+        core: &[String],
+        title: Option<&str>,
+        docs: &std::collections::HashSet<usize>,
+    ) -> bool {
+        !core.is_empty()
+            && self
+                .forms(core, title)
+                .0
+                .iter()
+                .any(|f| f.2.iter().any(|d| docs.contains(d)))
+    }
+
+    /// Gives documents new numbers (`moved`: old → new); what was looked up before is forgotten.
+    pub fn renumber(&mut self, moved: &HashMap<usize, usize>) {
+        for r in &mut self.runs {
+            if let Some(&n) = moved.get(&r.doc) {
+                r.doc = n;
+            }
+        }
+        self.memo
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 
     /// The full name for `core` as document `doc` uses it (the speaker's title words `title`
@@ -491,18 +829,7 @@ impl NameIndex {
         if core.is_empty() {
             return String::new();
         }
-        let key = (core.to_vec(), title.map(str::to_string));
-        // Documents are resolved on all cores: the lock is held only to look up and to store.
-        let memo = || self.memo.lock().unwrap_or_else(PoisonError::into_inner);
-        let cached = memo().get(&key).cloned();
-        let found = match cached {
-            Some(f) => f,
-            None => {
-                let f = Arc::new(self.extensions(core, title));
-                memo().insert(key, f.clone());
-                f
-            }
-        };
+        let (found, _) = self.forms(core, title);
         let local = found
             .iter()
             .filter(|c| c.2.binary_search(&doc).is_ok() && c.0.len() > core.len())
@@ -531,51 +858,51 @@ impl NameIndex {
 
     /// Every form of `core` in the indexed texts: (name words, weighted count, documents).
     fn extensions(&self, core: &[String], title: Option<&str>) -> Forms {
-        let Some(list) = self.postings.get(&core[0].to_lowercase()) else {
+        let Some(list) = self
+            .lower_ids
+            .get(core[0].to_lowercase().as_str())
+            .map(|&g| &self.postings[g as usize])
+        else {
             return Vec::new();
         };
-        let mut near: HashMap<&str, u32> = HashMap::new();
+        let text = |w: u32| self.words[w as usize].as_str();
+        let mut near: HashMap<u32, u32> = HashMap::new();
         let mut hits: Vec<(usize, usize)> = Vec::new();
         for &ri in list {
-            let Run {
-                words: run, times, ..
-            } = &self.runs[ri as usize];
-            for start in find_all(run, core) {
+            let r = &self.runs[ri as usize];
+            let run = self.words_of_run(r);
+            for start in find_all(run, core, &text) {
                 hits.push((ri as usize, start));
                 let lo = start.saturating_sub(3);
                 let hi = (start + core.len() + 2).min(run.len());
-                for w in run[lo..start].iter().chain(&run[start + core.len()..hi]) {
-                    *near.entry(w.as_str()).or_default() += times;
+                for &w in run[lo..start].iter().chain(&run[start + core.len()..hi]) {
+                    *near.entry(w).or_default() += r.times;
                 }
             }
         }
-        let exclusive = |w: &str| -> bool {
-            if is_title_word(w) || NOT_NAME_WORDS.contains(&w.to_lowercase().as_str()) {
+        let exclusive = |w: u32| -> bool {
+            let t = text(w);
+            if is_title_word(t) || NOT_NAME_WORDS.contains(&t.to_lowercase().as_str()) {
                 return false;
             }
-            let total = self.counts.get(w).copied().unwrap_or(0).max(1);
-            near.get(w).copied().unwrap_or(0) * 2 >= total
+            let total = self.counts[w as usize].max(1);
+            near.get(&w).copied().unwrap_or(0) * 2 >= total
         };
         let title_words: Vec<String> = title
             .map(|t| t.split_whitespace().map(str::to_lowercase).collect())
             .unwrap_or_default();
-        let mut found: HashMap<Vec<String>, (u32, Vec<usize>)> = HashMap::new();
+        let mut found: HashMap<&[u32], (u32, Vec<usize>)> = HashMap::new();
         for (ri, start) in hits {
-            let Run {
-                doc,
-                weight,
-                words: run,
-                after_prep,
-                times,
-            } = &self.runs[ri];
+            let r = &self.runs[ri];
+            let run = self.words_of_run(r);
             // The first word of a run after "to"/"of" is a place, not a given name.
-            let floor = usize::from(*after_prep);
+            let floor = usize::from(r.after_prep);
             let mut lo = start;
-            while lo > floor && start - lo < 3 && exclusive(&run[lo - 1]) {
+            while lo > floor && start - lo < 3 && exclusive(run[lo - 1]) {
                 lo -= 1;
             }
             let mut hi = start + core.len();
-            while hi < run.len() && hi - start - core.len() < 2 && exclusive(&run[hi]) {
+            while hi < run.len() && hi - start - core.len() < 2 && exclusive(run[hi]) {
                 hi += 1;
             }
             // A name standing after the speaker's own title ("Vice Minister Ji Pengfei") counts more.
@@ -584,19 +911,155 @@ impl NameIndex {
                 && run[lo - title_words.len()..lo]
                     .iter()
                     .zip(&title_words)
-                    .all(|(a, b)| a.to_lowercase() == *b);
-            let e = found.entry(run[lo..hi].to_vec()).or_default();
-            e.0 += weight * times * if titled { 3 } else { 1 };
-            // Runs are added document by document, so a form's documents come in order.
-            if e.1.last() != Some(doc) {
-                e.1.push(*doc);
+                    .all(|(&a, b)| text(a).to_lowercase() == *b);
+            let e = found.entry(&run[lo..hi]).or_default();
+            e.0 += r.weight * r.times * if titled { 3 } else { 1 };
+            e.1.push(r.doc);
+        }
+        let mut forms: Forms = found
+            .into_iter()
+            .map(|(k, (n, mut d))| {
+                d.sort_unstable();
+                d.dedup();
+                (k.iter().map(|&w| text(w).to_string()).collect(), n, d)
+            })
+            .collect();
+        forms.sort_unstable();
+        forms
+    }
+
+    /// The index as bytes (words with their counts, then runs), for [`NameIndex::decode`].
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(16 * self.run_words.len() + 16 * self.words.len());
+        out.extend_from_slice(INDEX_MAGIC);
+        let put = |out: &mut Vec<u8>, v: u32| out.extend_from_slice(&v.to_le_bytes());
+        put(&mut out, self.words.len() as u32);
+        for (w, &n) in self.words.iter().zip(&self.counts) {
+            put(&mut out, w.len() as u32);
+            out.extend_from_slice(w.as_bytes());
+            put(&mut out, n);
+        }
+        put(&mut out, self.runs.len() as u32);
+        for r in &self.runs {
+            out.extend_from_slice(&(r.doc as u64).to_le_bytes());
+            put(&mut out, r.weight);
+            put(&mut out, r.times);
+            out.push(u8::from(r.after_prep));
+            put(&mut out, r.len);
+            for &w in self.words_of_run(r) {
+                put(&mut out, w);
             }
         }
-        found.into_iter().map(|(k, (n, d))| (k, n, d)).collect()
+        out
+    }
+
+    /// The index [`NameIndex::encode`] wrote, or why the bytes are not one.
+    pub fn decode(bytes: &[u8]) -> Result<NameIndex, &'static str> {
+        let mut at = 0usize;
+        let mut take = |n: usize| -> Result<&[u8], &'static str> {
+            let b = bytes.get(at..at + n).ok_or("truncated")?;
+            at += n;
+            Ok(b)
+        };
+        if take(8)? != INDEX_MAGIC {
+            return Err("not a name index");
+        }
+        let u32_of = |b: &[u8]| u32::from_le_bytes(b.try_into().expect("4 bytes"));
+        let mut ix = NameIndex::default();
+        let words = u32_of(take(4)?);
+        for _ in 0..words {
+            let n = u32_of(take(4)?) as usize;
+            let w = std::str::from_utf8(take(n)?).map_err(|_| "a word is not UTF-8")?;
+            let count = u32_of(take(4)?);
+            let id = ix.intern(w);
+            if id as usize != ix.words.len() - 1 {
+                return Err("a word stands twice");
+            }
+            ix.counts[id as usize] = count;
+        }
+        let runs = u32_of(take(4)?);
+        for _ in 0..runs {
+            let doc = u64::from_le_bytes(take(8)?.try_into().expect("8 bytes")) as usize;
+            let weight = u32_of(take(4)?);
+            let times = u32_of(take(4)?);
+            let after_prep = take(1)?[0] != 0;
+            let len = u32_of(take(4)?);
+            let start = ix.run_words.len() as u32;
+            for _ in 0..len {
+                let w = u32_of(take(4)?);
+                if w >= words {
+                    return Err("a run names a word that is not there");
+                }
+                ix.run_words.push(w);
+            }
+            ix.push_run(Run {
+                doc,
+                weight,
+                start,
+                len,
+                after_prep,
+                times,
+            });
+        }
+        if at != bytes.len() {
+            return Err("trailing bytes");
+        }
+        Ok(ix)
+    }
+
+    /// Every word with its count, by word (for comparing indexes made in different orders).
+    #[cfg(test)]
+    fn count_map(&self) -> std::collections::BTreeMap<String, u32> {
+        self.words
+            .iter()
+            .cloned()
+            .zip(self.counts.iter().copied())
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+
+    /// Every run as (document, weight, words, after a preposition, times), in order.
+    #[cfg(test)]
+    fn run_list(&self) -> Vec<(usize, u32, Vec<String>, bool, u32)> {
+        self.runs
+            .iter()
+            .map(|r| {
+                let w = self
+                    .words_of_run(r)
+                    .iter()
+                    .map(|&w| self.words[w as usize].clone())
+                    .collect();
+                (r.doc, r.weight, w, r.after_prep, r.times)
+            })
+            .collect()
     }
 }
 
-fn find_all(run: &[String], core: &[String]) -> Vec<usize> {
+/// FNV-1a of the forms: the same on every machine and build, so a digest stored with an index
+/// still means the same to the next binary.
+fn digest(forms: &Forms) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for (words, n, docs) in forms {
+        for w in words {
+            eat(w.as_bytes());
+            eat(&[0]);
+        }
+        eat(&n.to_le_bytes());
+        for d in docs {
+            eat(&(*d as u64).to_le_bytes());
+        }
+        eat(&[0xff]);
+    }
+    h
+}
+
+fn find_all<'a>(run: &[u32], core: &[String], text: &impl Fn(u32) -> &'a str) -> Vec<usize> {
     if core.len() > run.len() {
         return Vec::new();
     }
@@ -605,7 +1068,7 @@ fn find_all(run: &[String], core: &[String]) -> Vec<usize> {
             run[i..i + core.len()]
                 .iter()
                 .zip(core)
-                .all(|(a, b)| a.eq_ignore_ascii_case(b))
+                .all(|(&a, b)| text(a).eq_ignore_ascii_case(b))
         })
         .collect()
 }
@@ -677,7 +1140,7 @@ mod tests {
         }
         once.count("Li Weiming. Petrov Petrov.");
         repeated.count("Li Weiming. Petrov Petrov.");
-        assert_eq!(once.counts, repeated.counts);
+        assert_eq!(once.count_map(), repeated.count_map());
         for (doc, core, title) in [
             (0, "Li", Some("Vice Minister")),
             (1, "Li", None),
@@ -698,6 +1161,116 @@ mod tests {
                 repeated.resolve(doc, &s(&[core]), title)
             );
         }
+    }
+
+    /// Made-up documents: (texts with their weights, body).
+    fn made_up_docs() -> Vec<NameInputs> {
+        let doc = |texts: &[(u32, u32, &str)], body: &str| {
+            let mut i = NameInputs {
+                texts: texts
+                    .iter()
+                    .map(|&(weight, times, t)| NameText {
+                        weight,
+                        times,
+                        text: t.into(),
+                    })
+                    .collect(),
+                body: Vec::new(),
+            };
+            i.count_body([body]);
+            i
+        };
+        vec![
+            doc(
+                &[(3, 1, "Talks of Vice Minister Li Weiming and Ivan V. Petrov")],
+                "Li: China is big. Petrov: China.",
+            ),
+            doc(
+                &[(2, 4, "Petrov"), (1, 1, "Ivan Petrov of Moscow")],
+                "Moscow. Moscow.",
+            ),
+            doc(&[(2, 3, "Li"), (2, 1, "Li Zifan")], "Li said so. China."),
+            doc(&[(3, 1, "Meeting with Li Weiming")], "China. China. Li."),
+            doc(
+                &[(3, 1, "Minister Li Zifan to Moscow")],
+                "Li Zifan and Moscow.",
+            ),
+        ]
+    }
+
+    #[test]
+    fn a_stored_index_changed_by_documents_resolves_as_one_made_anew() {
+        let docs = made_up_docs();
+        let index_of = |which: &[usize]| {
+            let mut ix = NameIndex::default();
+            for &d in which {
+                ix.add_inputs(d, &docs[d]);
+            }
+            ix
+        };
+        let before = index_of(&[0, 1, 2, 3]);
+        let mut changed = NameIndex::decode(&before.encode()).unwrap();
+        assert_eq!(changed.run_list(), before.run_list());
+        changed.remove_docs(&[1].into_iter().collect());
+        changed.sub_counts(&docs[1].body);
+        changed.add_inputs(4, &docs[4]);
+        let anew = index_of(&[0, 2, 3, 4]);
+        assert_eq!(changed.run_list(), anew.run_list());
+        assert_eq!(changed.count_map(), anew.count_map());
+        for (doc, core, title) in [
+            (0, "Li", Some("Vice Minister")),
+            (2, "Li", None),
+            (4, "Li", Some("Minister")),
+            (0, "Petrov", None),
+            (3, "Weiming", None),
+        ] {
+            let core = s(&[core]);
+            assert_eq!(
+                changed.resolve(doc, &core, title),
+                anew.resolve(doc, &core, title)
+            );
+            assert_eq!(
+                changed.forms_digest(&core, title),
+                anew.forms_digest(&core, title)
+            );
+        }
+        // Taking a document away changes what its names resolve to, and the digest says so.
+        assert_ne!(
+            before.forms_digest(&s(&["Petrov"]), None),
+            anew.forms_digest(&s(&["Petrov"]), None)
+        );
+        assert!(NameIndex::decode(&before.encode()[..20]).is_err());
+    }
+
+    #[test]
+    fn a_change_says_which_names_it_may_touch() {
+        let docs = made_up_docs();
+        let mut before = NameIndex::default();
+        for (d, i) in docs.iter().enumerate().take(4) {
+            before.add_inputs(d, i);
+        }
+        let mut after = NameIndex::decode(&before.encode()).unwrap();
+        let changed = after.change(&[1].into_iter().collect(), &docs[1].body, &[(4, &docs[4])]);
+        let cores = [
+            "Li", "Weiming", "Petrov", "Ivan", "Zifan", "Moscow", "China", "Talks",
+        ];
+        let mut touched = 0;
+        for core in cores {
+            let core = s(&[core]);
+            for title in [None, Some("Minister")] {
+                if after.may_differ(&changed, &core) {
+                    touched += 1;
+                } else {
+                    assert_eq!(
+                        after.forms_digest(&core, title),
+                        before.forms_digest(&core, title),
+                        "{core:?} said untouched"
+                    );
+                }
+            }
+        }
+        assert!(touched > 0 && touched < 2 * cores.len(), "{touched}");
+        assert!(after.may_differ(&changed, &s(&["Petrov"])));
     }
 
     #[test]
@@ -728,9 +1301,8 @@ mod tests {
         first.count(body[0]);
         second.count(body[1]);
         first.merge(second);
-        assert_eq!(first.runs, one.runs);
-        assert_eq!(first.postings, one.postings);
-        assert_eq!(first.counts, one.counts);
+        assert_eq!(first.run_list(), one.run_list());
+        assert_eq!(first.count_map(), one.count_map());
         for (doc, core) in [(0, "Li"), (2, "Li"), (1, "Petrov"), (3, "Petrov")] {
             assert_eq!(
                 first.resolve(doc, &s(&[core]), None),
