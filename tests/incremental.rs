@@ -162,6 +162,16 @@ fn an_updated_index_answers_as_a_full_rebuild() {
     );
     assert_same_as_full_build(&e, &corpus);
 
+    // The file that took the id goes: the seed skipped for it is served again.
+    std::fs::remove_file(corpus.join("000_000_first.txt")).unwrap();
+    updated(e.refresh(false, &|_| {}).unwrap());
+    assert!(!e
+        .stats()
+        .warnings
+        .iter()
+        .any(|w| w.contains("duplicate document id")));
+    assert_same_as_full_build(&e, &corpus);
+
     // Nothing changed: nothing to do.
     assert!(matches!(
         e.refresh(false, &|_| {}).unwrap(),

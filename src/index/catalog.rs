@@ -14,6 +14,7 @@
 //!            · n+1 record offsets · records (JSON, one per document, in catalog order)
 //! ```
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -68,32 +69,45 @@ impl Catalog {
 
     /// Writes `catalog.bin` into `dir`.
     pub fn write(&self, dir: &Path) -> Result<()> {
+        let records = self.documents.iter().map(|d| {
+            let json = serde_json::to_vec(d).expect("a record encodes");
+            (d.serial, d.meta.id.as_str(), Cow::Owned(json))
+        });
+        self.write_records(dir, records)
+    }
+
+    /// Writes `catalog.bin` into `dir` with this catalog's head (its build time, passages and
+    /// warnings) and the records given as (serial, id, stored form: [`Records::json`]), in order,
+    /// whatever `documents` holds.
+    pub fn write_records<'a>(
+        &self,
+        dir: &Path,
+        records: impl Iterator<Item = (u64, &'a str, Cow<'a, [u8]>)>,
+    ) -> Result<()> {
+        let mut serials = Vec::new();
+        let mut ids = Vec::new();
+        let mut bodies = Vec::new();
+        let (mut id_ends, mut record_ends) = (vec![0u64], vec![0u64]);
+        for (serial, id, json) in records {
+            put(&mut serials, serial);
+            ids.extend_from_slice(id.as_bytes());
+            id_ends.push(ids.len() as u64);
+            bodies.extend_from_slice(&json);
+            record_ends.push(bodies.len() as u64);
+        }
         let head = Head {
             schema_version: self.schema_version,
             built_at: self.built_at,
             passages: self.passages,
             warnings: self.warnings.clone(),
-            documents: self.documents.len(),
+            documents: id_ends.len() - 1,
         };
         let head = serde_json::to_vec(&head)?;
-        let n = self.documents.len();
         let mut out: Vec<u8> = Vec::new();
         out.extend_from_slice(MAGIC);
         put(&mut out, head.len() as u64);
         out.extend_from_slice(&head);
-        for d in self.documents.iter() {
-            put(&mut out, d.serial);
-        }
-        let mut ids = Vec::new();
-        let mut records = Vec::new();
-        let (mut id_ends, mut record_ends) = (vec![0u64], vec![0u64]);
-        for d in self.documents.iter() {
-            ids.extend_from_slice(d.meta.id.as_bytes());
-            id_ends.push(ids.len() as u64);
-            serde_json::to_writer(&mut records, d)?;
-            record_ends.push(records.len() as u64);
-        }
-        debug_assert_eq!(id_ends.len(), n + 1);
+        out.extend_from_slice(&serials);
         for e in id_ends {
             put(&mut out, e);
         }
@@ -101,7 +115,7 @@ impl Catalog {
         for e in record_ends {
             put(&mut out, e);
         }
-        out.extend_from_slice(&records);
+        out.extend_from_slice(&bodies);
         std::fs::write(dir.join(CATALOG_FILE), out)
             .with_context(|| format!("cannot write the catalog in {}", dir.display()))
     }
@@ -206,6 +220,17 @@ impl Records {
         Some(cell.get_or_init(|| r))
     }
 
+    /// Decodes every record not decoded yet, on all cores (before a walk over all of them).
+    pub fn decode_all(&self) {
+        if self.0.mapped.is_none() {
+            return;
+        }
+        let all: Vec<usize> = (0..self.len()).collect();
+        crate::par::map(&all, |&i| {
+            self.get(i);
+        });
+    }
+
     /// Every record, in order.
     pub fn iter(&self) -> impl Iterator<Item = &DocRecord> + '_ {
         (0..self.len()).filter_map(|i| self.get(i))
@@ -214,6 +239,15 @@ impl Records {
     /// The serial number of every record, in order, without decoding them.
     pub fn serials(&self) -> &[u64] {
         &self.0.serials
+    }
+
+    /// The stored form (JSON) of record `i`: the mapped bytes as they are, or the record
+    /// encoded when the catalog is in memory.
+    pub fn json(&self, i: usize) -> Option<Cow<'_, [u8]>> {
+        match &self.0.mapped {
+            Some(m) => (i < m.n).then(|| Cow::Borrowed(m.record(i))),
+            None => Some(Cow::Owned(serde_json::to_vec(self.get(i)?).ok()?)),
+        }
     }
 
     /// The id of record `i`, without decoding it.

@@ -188,7 +188,14 @@ fn write_merged(
         }
         i = run.end;
     }
-    for f in [super::catalog::CATALOG_FILE, "files.json"] {
+    for f in [
+        super::catalog::CATALOG_FILE,
+        "files.json",
+        super::names::NAMES_FILE,
+    ] {
+        if f == super::names::NAMES_FILE && !previous.dir.join(f).exists() {
+            continue; // an index made before it existed: the next update builds whole
+        }
         std::fs::copy(previous.dir.join(f), tmp.join(f))
             .with_context(|| format!("cannot copy {f} into the merged index"))?;
     }

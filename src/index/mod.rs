@@ -6,6 +6,7 @@
 //! ```text
 //! data/CURRENT              {"dir": "index-…", "fingerprint": "…"} — the index in service
 //! data/index-<time>-<pid>/  tantivy files, catalog.bin, files.json (the corpus files' stamps),
+//!                           names.bin (the name index speakers were resolved with: names),
 //!                           derived.json (the lexicon, made on first open: search::derived)
 //! ```
 //! The fingerprint covers the corpus files (names, sizes, modification times), the schema
@@ -21,6 +22,7 @@
 
 pub mod catalog;
 pub mod merge;
+pub mod names;
 pub mod schema;
 pub mod stats;
 pub mod stem;
@@ -420,6 +422,8 @@ fn build_locked(
     std::fs::create_dir_all(&tmp)?;
     let catalog = Catalog::of(&corpus.documents, corpus.warnings);
     let speakers = speaker_count(&catalog);
+    names::write_built(&tmp, &corpus.documents, corpus.names, &corpus.name_index)?;
+    drop(corpus.name_index);
     let bytes = write_index(corpus.documents, &catalog, &tmp, progress, 0)?;
     update::write_manifest(&tmp, job)?;
     let indexed = started.elapsed();

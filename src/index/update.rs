@@ -1,30 +1,36 @@
 //! Incremental updates: a changed corpus re-indexes only the documents that changed.
 //!
 //! An index keeps the stamps (name, size, modification time) of the files it was made from in
-//! `files.json`. An update compares them with the corpus now and re-reads the corpus (speaker
-//! names are resolved across all documents, so one new file can rename a speaker elsewhere:
-//! every document is resolved again, exactly as a full build does). A document keeps its
-//! indexed passages when its file is unchanged and its record (metadata, speakers, passage
-//! count) is the same as before; every other document's old passages are deleted and its new
-//! ones indexed into a new segment. The result is one new index directory, made beside the old
-//! one as a full build is: the unchanged segments are hard links to the old files, each segment
-//! that lost passages gets a new deletion file, and `meta.json`, the catalog and the stamps are
-//! written anew; then the pointer is swapped, so requests keep answering from the old index
-//! until then, and other processes switch at their next check.
+//! `files.json`, and the corpus-wide name index its speakers were named with, with what each
+//! document gave it and asked of it, in `names.bin` ([`super::names`]). An update compares the
+//! stamps with the corpus now and reads only the files added or changed (and those an earlier
+//! build skipped as a duplicate id, whose holder may be gone). The stored name index loses the
+//! runs and counts of the documents that went and gains those of the new ones; it says which
+//! names the change may touch ([`NameIndex::change`]), and the unchanged documents that ask
+//! about those names are asked again — a new file can give a speaker elsewhere a longer name,
+//! and such a document is read again and re-indexed. Every other document keeps its indexed
+//! passages, its serial and its catalog record byte for byte.
+//!
+//! The result is one new index directory, made beside the old one as a full build is: the
+//! unchanged segments are hard links to the old files, each segment that lost passages gets a
+//! new deletion file, the new passages go into a new segment, and `meta.json`, the catalog, the
+//! names and the stamps are written anew; then the pointer is swapped, so requests keep answering
+//! from the old index until then, and other processes switch at their next check.
 //!
 //! Answers after an update are those of a full build of the same corpus: the catalog is the one
-//! a full build makes (documents in corpus order, each with the serial number its passages
-//! carry), and scoring leaves the deleted passages out of the statistics ([`super::stats`]).
-//! Passages of re-indexed documents sit in the new segment at the end, so only passages with
-//! exactly equal scores may be met in another order inside tantivy; the answers' own order
-//! (score, then document id and passage) does not depend on it.
+//! a full build makes (documents in corpus order, warnings in file order, the first file of an
+//! id keeping it), names resolve from the same runs and counts, and scoring leaves the deleted
+//! passages out of the statistics ([`super::stats`]). Passages of re-indexed documents sit in
+//! the new segment at the end, so only passages with exactly equal scores may be met in another
+//! order inside tantivy; the answers' own order (score, then document id and passage) does not
+//! depend on it.
 //!
-//! A full build happens instead when there is no usable previous index or stamps (first build,
-//! another schema version or link base, a damaged index), or when so much changed that an
-//! update would cost about as much.
+//! A full build happens instead when there is no usable previous index, stamps or names (first
+//! build, another schema version or link base, a damaged index, an index made before
+//! `names.bin`), or when so much changed that an update would cost about as much.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
@@ -35,11 +41,13 @@ use tantivy::index::{SegmentComponent, SegmentMeta};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{BitSet, DocId, DocSet, Index, SegmentReader, Term, TERMINATED};
 
+use super::names::{Names, StoredDoc, NAMES_FILE};
 use super::{
     index_docs, new_index_name, open_with_catalog, publish, schema, tantivy_docs, BuildEvent,
     BuildLock, BuildReport, Catalog, DocRecord, FileStamp, Job, OpenIndex, SCHEMA_VERSION,
 };
-use crate::corpus::Corpus;
+use crate::corpus::names::NameIndex;
+use crate::corpus::{self, Document, NameKey, ParsedDocument, SkipReason};
 
 /// Where an index keeps the stamps of its corpus files.
 const MANIFEST_FILE: &str = "files.json";
@@ -127,15 +135,22 @@ pub(crate) fn update_locked(
     let Some((touched, mut changes)) = file_changes(&previous.dir, job) else {
         return Ok(None);
     };
-    let corpus = Corpus::load(job.corpus_dir, job.canonical_base)?;
-    for w in &corpus.warnings {
-        if !previous.catalog.warnings.contains(w) {
-            tracing::warn!("{w}");
-        }
+    let Some(mut stored) = Names::read(&previous.dir) else {
+        return Ok(None);
+    };
+    if !matches_catalog(&stored, &previous.catalog) {
+        tracing::warn!("{NAMES_FILE} does not match the catalog: building the index whole");
+        return Ok(None);
     }
-    let plan = plan(&previous.catalog, corpus, &touched);
+    tracing::debug!(
+        "update: changes found and names read in {:.3} s",
+        started.elapsed().as_secs_f64()
+    );
+    let Some(plan) = plan(job, previous, &mut stored, &touched)? else {
+        return Ok(None);
+    };
     let reindexed: usize = plan.add.iter().map(|(_, d)| d.passages.len()).sum();
-    let total = plan.catalog.passages.max(1);
+    let total = plan.passages.max(1);
     if reindexed > MIN_FULL_BUILD && reindexed as f64 > MAX_REINDEXED_SHARE * total as f64 {
         tracing::info!(
             passages = reindexed,
@@ -150,17 +165,14 @@ pub(crate) fn update_locked(
     let name = new_index_name();
     let tmp = job.data_dir.join(format!(".{name}.building"));
     std::fs::create_dir_all(&tmp)?;
-    let written = write_version(previous, &tmp, plan.add, &plan.deleted_ids, progress);
-    let bytes = match written {
+    let written = write_plan(previous, &stored, &tmp, plan, progress, job);
+    let (bytes, speakers) = match written {
         Ok(b) => b,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&tmp);
             return Err(e);
         }
     };
-    let catalog = plan.catalog;
-    super::write_catalog(&tmp, &catalog)?;
-    write_manifest(&tmp, job)?;
     let cur = publish(
         job.data_dir,
         &tmp,
@@ -168,86 +180,405 @@ pub(crate) fn update_locked(
         job.fingerprint.clone(),
         Some(&previous.name),
     )?;
-    let report = BuildReport {
-        documents: catalog.documents.len(),
-        passages: catalog.passages,
-        speakers: super::speaker_count(&catalog),
-        warnings: catalog.warnings.clone(),
-        seconds: 0.0,
-        bytes,
-        changes: Some(changes),
-    };
-    let ix = open_with_catalog(&job.data_dir.join(&name), &cur, catalog)?;
+    tracing::debug!(
+        "update: written in {:.3} s",
+        started.elapsed().as_secs_f64()
+    );
+    let dir = job.data_dir.join(&name);
+    let ix = open_with_catalog(&dir, &cur, Catalog::open(&dir)?)?;
     progress(BuildEvent::Done);
     let report = BuildReport {
+        documents: ix.catalog.documents.len(),
+        passages: ix.catalog.passages,
+        speakers,
+        warnings: ix.catalog.warnings.clone(),
         seconds: started.elapsed().as_secs_f64(),
-        ..report
+        bytes,
+        changes: Some(changes),
     };
     Ok(Some((ix, report)))
 }
 
-/// What an update does: the new catalog, the documents to index (with their serials), and the
-/// ids whose old passages go.
-struct Plan {
-    catalog: Catalog,
-    add: Vec<(u64, crate::corpus::Document)>,
-    deleted_ids: Vec<String>,
+/// Writes everything of the new index version into `tmp`: segments, catalog, names, stamps.
+/// Returns the bytes of passage text indexed and the number of distinct speakers.
+fn write_plan(
+    previous: &OpenIndex,
+    stored: &Names,
+    tmp: &Path,
+    plan: Plan,
+    progress: &dyn Fn(BuildEvent),
+    job: &Job,
+) -> Result<(u64, usize)> {
+    let Plan {
+        entries,
+        add,
+        deleted_ids,
+        warnings,
+        passages,
+        index,
+    } = plan;
+    let added: HashMap<u64, DocRecord> = add
+        .iter()
+        .map(|(serial, d)| (*serial, DocRecord::of(d, *serial)))
+        .collect();
+    let bytes = write_version(previous, tmp, add, &deleted_ids, progress)?;
+    let head = Catalog {
+        schema_version: SCHEMA_VERSION,
+        built_at: super::now_secs(),
+        documents: Default::default(),
+        passages,
+        warnings,
+    };
+    let old = &previous.catalog.documents;
+    let records = entries.iter().map(|e| match e.kept {
+        Some(i) => {
+            let json = old.json(i).unwrap_or_default();
+            (e.doc.serial, e.doc.id.as_str(), json)
+        }
+        None => {
+            let r = &added[&e.doc.serial];
+            let json = serde_json::to_vec(r).expect("a record encodes");
+            (
+                e.doc.serial,
+                e.doc.id.as_str(),
+                std::borrow::Cow::Owned(json),
+            )
+        }
+    });
+    head.write_records(tmp, records)?;
+    let docs: Vec<StoredDoc> = entries.into_iter().map(|e| e.doc).collect();
+    super::names::write(tmp, &docs, Some(stored), &index)?;
+    write_manifest(tmp, job)?;
+    let mut speakers: Vec<&str> = docs
+        .iter()
+        .flat_map(|d| d.speakers.iter().map(String::as_str))
+        .collect();
+    speakers.sort_unstable();
+    speakers.dedup();
+    Ok((bytes, speakers.len()))
 }
 
-/// Compares the corpus read now with the catalog in service. A document keeps its passages (and
-/// serial) when its file is not among `touched` and its record is what it was.
-fn plan(old: &Catalog, corpus: Corpus, touched: &HashSet<String>) -> Plan {
-    let by_id: HashMap<&str, &DocRecord> = old
-        .documents
+/// Whether `names.bin` lists the catalog's documents (ids and serials, in order).
+fn matches_catalog(stored: &Names, catalog: &Catalog) -> bool {
+    let d = &catalog.documents;
+    stored.docs.len() == d.len()
+        && stored
+            .docs
+            .iter()
+            .enumerate()
+            .all(|(i, s)| d.id(i) == Some(s.id.as_str()) && d.serials()[i] == s.serial)
+}
+
+/// What an update does: the new catalog's documents in order, the documents to index (with
+/// their serials), the ids whose old passages go, and the new catalog's warnings and totals.
+struct Plan {
+    entries: Vec<Entry>,
+    add: Vec<(u64, Document)>,
+    deleted_ids: Vec<String>,
+    warnings: Vec<String>,
+    passages: usize,
+    /// The name index of the new corpus.
+    index: NameIndex,
+}
+
+/// A document of the new catalog: its names entry, and its place in the old catalog when its
+/// record is kept as it was.
+struct Entry {
+    doc: StoredDoc,
+    kept: Option<usize>,
+}
+
+/// A document read again: its file's parse, the serial its texts carry in the name index, and
+/// the serial it is indexed under (a new one: the old passages, deleted, keep theirs).
+struct Fresh {
+    parsed: ParsedDocument,
+    names_serial: u64,
+    serial: u64,
+}
+
+/// Compares the corpus now with the index in service: reads the files in `touched`, changes the
+/// stored name index by what they and the removed files gave it, and finds the unchanged
+/// documents whose speakers it now names otherwise (read again too). `None` when only a full
+/// build gives what a full build gives (a document id that two files claim, before or after).
+fn plan(
+    job: &Job,
+    previous: &OpenIndex,
+    stored: &mut Names,
+    touched: &HashSet<String>,
+) -> Result<Option<Plan>> {
+    let t0 = std::time::Instant::now();
+    let old_warnings = &previous.catalog.warnings;
+    let Read {
+        files: read,
+        lost,
+        reread,
+    } = read_changed(job, stored, touched, old_warnings);
+    let present: HashSet<&str> = job.files.iter().map(|f| f.name.as_str()).collect();
+    let gone: Vec<bool> = stored
+        .docs
         .iter()
-        .map(|r| (r.meta.id.as_str(), r))
+        .map(|d| {
+            let f = d.source_file.as_str();
+            touched.contains(f) || !present.contains(f) || lost.contains_key(f)
+        })
         .collect();
-    let mut next_serial = old
-        .documents
+
+    // The name index of the new corpus: the removed documents out, the new ones in (numbered
+    // after every serial in use, so the index's documents stay in ascending order).
+    let removed: HashSet<usize> = stored
+        .docs
         .iter()
-        .map(|r| r.serial + 1)
-        .max()
-        .unwrap_or(0);
-    let mut kept: HashSet<String> = HashSet::new();
-    let mut records = Vec::with_capacity(corpus.documents.len());
+        .zip(&gone)
+        .filter(|(_, g)| **g)
+        .map(|(d, _)| d.serial as usize)
+        .collect();
+    let mut index = std::mem::take(&mut stored.index);
+    let mut sub = Vec::new();
+    for (d, _) in stored.docs.iter().zip(&gone).filter(|(_, g)| **g) {
+        sub.extend(stored.body(d)?);
+    }
+    let mut next_serial = stored.docs.iter().map(|d| d.serial + 1).max().unwrap_or(0);
+    let mut fresh: HashMap<String, Fresh> = HashMap::new();
+    let mut inputs: Vec<(usize, corpus::names::NameInputs)> = Vec::new();
+    let mut bodies: HashMap<String, Vec<(String, u32)>> = HashMap::new();
+    for f in job.files.iter().filter(|f| reread.contains(&f.name)) {
+        if let Some(Ok(p)) = read.get(&f.name).filter(|_| !lost.contains_key(&f.name)) {
+            let i = corpus::name_inputs(p);
+            bodies.insert(f.name.clone(), i.body.clone());
+            inputs.push((next_serial as usize, i));
+            fresh.insert(
+                f.name.clone(),
+                Fresh {
+                    parsed: p.clone(),
+                    names_serial: next_serial,
+                    serial: next_serial,
+                },
+            );
+            next_serial += 1;
+        }
+    }
+    let add: Vec<(usize, &corpus::names::NameInputs)> =
+        inputs.iter().map(|(d, i)| (*d, i)).collect();
+    let changed = index.change(&removed, &sub, &add);
+    let t_index = t0.elapsed();
+
+    // Unchanged documents whose speakers the new index names otherwise are read again; the
+    // others keep their records, with the digests of the new index.
+    let mut kept_keys: HashMap<usize, Vec<NameKey>> = HashMap::new();
+    let mut renamed: Vec<usize> = Vec::new();
+    for (i, d) in stored.docs.iter().enumerate().filter(|(i, _)| !gone[*i]) {
+        let mut keys = d.keys.clone();
+        let mut same = true;
+        for k in keys
+            .iter_mut()
+            .filter(|k| index.may_differ(&changed, &k.core))
+        {
+            let digest = index.forms_digest(&k.core, k.title.as_deref());
+            if digest != k.forms {
+                same &= index.resolve(d.serial as usize, &k.core, k.title.as_deref()) == k.name;
+                k.forms = digest;
+            }
+        }
+        if same {
+            kept_keys.insert(i, keys);
+        } else {
+            renamed.push(i);
+        }
+    }
+    let t_renamed = t0.elapsed();
+    let renamed_paths: Vec<PathBuf> = renamed
+        .iter()
+        .map(|&i| job.corpus_dir.join(&stored.docs[i].source_file))
+        .collect();
+    let reread = corpus::read_files(job.corpus_dir, &renamed_paths, job.canonical_base);
+    for (&i, (name, parsed)) in renamed.iter().zip(reread) {
+        let parsed = parsed.map_err(|e| anyhow::anyhow!("{name} cannot be read again: {e}"))?;
+        bodies.insert(name.clone(), stored.body(&stored.docs[i])?);
+        fresh.insert(
+            name,
+            Fresh {
+                parsed,
+                names_serial: stored.docs[i].serial,
+                serial: next_serial,
+            },
+        );
+        next_serial += 1;
+    }
+
+    // The new catalog, in corpus order.
+    let by_file: HashMap<&str, usize> = stored
+        .docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.source_file.as_str(), i))
+        .collect();
+    let names: Vec<&str> = job.files.iter().map(|f| f.name.as_str()).collect();
+    let mut warnings_of = warnings_by_file(old_warnings, &names);
+    let mut entries = Vec::with_capacity(job.files.len());
     let mut add = Vec::new();
-    let passages = corpus.documents.iter().map(|d| d.passages.len()).sum();
-    for d in corpus.documents {
-        let same = by_id.get(d.meta.id.as_str()).filter(|r| {
-            !touched.contains(&d.meta.source_file)
-                && r.meta == d.meta
-                && r.speakers == d.speakers
-                && r.passages as usize == d.passages.len()
-        });
-        match same {
-            Some(r) => {
-                records.push(DocRecord::of(&d, r.serial));
-                kept.insert(d.meta.id.clone());
+    let mut warnings = Vec::new();
+    let mut passages = 0usize;
+    for f in &job.files {
+        let name = f.name.as_str();
+        if let Some(w) = lost.get(name) {
+            warnings.push(w.clone());
+        } else if let Some(r) = read.get(name) {
+            match r {
+                Err(e) => warnings.push(corpus::skip_warning(name, e)),
+                Ok(p) => warnings.extend(corpus::file_warnings(name, p)),
+            }
+        } else {
+            warnings.extend(warnings_of.remove(name).unwrap_or_default());
+        }
+        if let Some(fr) = fresh.remove(name) {
+            let (doc, keys) = corpus::resolve(fr.names_serial as usize, fr.parsed, &index);
+            let body = bodies.remove(name).unwrap_or_default();
+            passages += doc.passages.len();
+            entries.push(Entry {
+                doc: StoredDoc::of(&doc, fr.serial, keys, body),
+                kept: None,
+            });
+            add.push((fr.serial, doc));
+        } else if let Some(&i) = by_file.get(name).filter(|&&i| !gone[i]) {
+            let mut doc = stored.docs[i].clone();
+            doc.keys = kept_keys.remove(&i).unwrap_or_default();
+            passages += doc.passages as usize;
+            entries.push(Entry { doc, kept: Some(i) });
+        }
+    }
+    let moved: HashMap<usize, usize> = add
+        .iter()
+        .filter_map(|(serial, d)| {
+            let i = *by_file.get(d.meta.source_file.as_str())?;
+            let old = stored.docs[i].serial;
+            (!gone[i] && old != *serial).then_some((old as usize, *serial as usize))
+        })
+        .collect();
+    renumber(&mut index, &moved, &mut entries);
+    tracing::debug!(
+        "update plan: name index {:.3} s, names checked {:.3} s ({} documents renamed), catalog {:.3} s",
+        t_index.as_secs_f64(),
+        (t_renamed - t_index).as_secs_f64(),
+        renamed.len(),
+        (t0.elapsed() - t_renamed).as_secs_f64()
+    );
+    let kept: HashSet<usize> = entries.iter().filter_map(|e| e.kept).collect();
+    let deleted_ids = (0..stored.docs.len())
+        .filter(|i| !kept.contains(i))
+        .map(|i| stored.docs[i].id.clone())
+        .collect();
+    Ok(Some(Plan {
+        entries,
+        add,
+        deleted_ids,
+        warnings,
+        passages,
+        index,
+    }))
+}
+
+/// The files an update reads: their parse, by name; the files whose document is skipped because
+/// an earlier file has its id, with that warning; and which files were read.
+struct Read {
+    files: HashMap<String, Result<ParsedDocument, SkipReason>>,
+    lost: HashMap<String, String>,
+    reread: HashSet<String>,
+}
+
+/// Reads the files that changed, and those an earlier build skipped as a duplicate id (the file
+/// that held the id may be gone), then gives every id to the first file in corpus order that
+/// has it, as a full build does.
+fn read_changed(job: &Job, stored: &Names, touched: &HashSet<String>, old: &[String]) -> Read {
+    const DUPLICATE: &str = ": skipped: duplicate document id ";
+    let mut reread: HashSet<String> = touched.clone();
+    reread.extend(
+        old.iter()
+            .filter_map(|w| w.find(DUPLICATE).map(|at| w[..at].to_string())),
+    );
+    let paths: Vec<PathBuf> = job
+        .files
+        .iter()
+        .filter(|f| reread.contains(&f.name))
+        .map(|f| job.corpus_dir.join(&f.name))
+        .collect();
+    let files: HashMap<String, Result<ParsedDocument, SkipReason>> =
+        corpus::read_files(job.corpus_dir, &paths, job.canonical_base)
+            .into_iter()
+            .collect();
+    let by_file: HashMap<&str, &str> = stored
+        .docs
+        .iter()
+        .map(|d| (d.source_file.as_str(), d.id.as_str()))
+        .collect();
+    let mut first: HashMap<&str, &str> = HashMap::new();
+    let mut lost = HashMap::new();
+    for f in &job.files {
+        let name = f.name.as_str();
+        let id = match files.get(name) {
+            Some(r) => r.as_ref().ok().map(|p| p.meta.id.as_str()),
+            None => by_file.get(name).copied(),
+        };
+        let Some(id) = id else { continue };
+        match first.get(id) {
+            Some(holder) => {
+                lost.insert(
+                    name.to_string(),
+                    corpus::duplicate_warning(name, id, holder),
+                );
             }
             None => {
-                records.push(DocRecord::of(&d, next_serial));
-                add.push((next_serial, d));
-                next_serial += 1;
+                first.insert(id, name);
             }
         }
     }
-    let deleted_ids = old
-        .documents
-        .iter()
-        .filter(|r| !kept.contains(&r.meta.id))
-        .map(|r| r.meta.id.clone())
-        .collect();
-    Plan {
-        catalog: Catalog {
-            schema_version: SCHEMA_VERSION,
-            built_at: super::now_secs(),
-            documents: records.into(),
-            passages,
-            warnings: corpus.warnings,
-        },
-        add,
-        deleted_ids,
+    Read {
+        files,
+        lost,
+        reread,
     }
+}
+
+/// Gives the documents read again (`moved`: old serial → new) their new serials in the name
+/// index, and brings the digests of every key whose forms named one of them up to date.
+fn renumber(index: &mut NameIndex, moved: &HashMap<usize, usize>, entries: &mut [Entry]) {
+    if moved.is_empty() {
+        return;
+    }
+    let old: HashSet<usize> = moved.keys().copied().collect();
+    // Only names whose first word stands in the moved documents' runs can name them.
+    let theirs = index.groups_of_docs(&old);
+    let mut stale: Vec<(usize, usize)> = Vec::new();
+    for (e, entry) in entries.iter().enumerate() {
+        for (k, key) in entry.doc.keys.iter().enumerate() {
+            if index.may_differ(&theirs, &key.core)
+                && index.forms_name_any(&key.core, key.title.as_deref(), &old)
+            {
+                stale.push((e, k));
+            }
+        }
+    }
+    index.renumber(moved);
+    for (e, k) in stale {
+        let key = &mut entries[e].doc.keys[k];
+        key.forms = index.forms_digest(&key.core, key.title.as_deref());
+    }
+}
+
+/// The old warnings by the file they name (`<file>: …`); the longest name that fits wins.
+fn warnings_by_file(warnings: &[String], files: &[&str]) -> HashMap<String, Vec<String>> {
+    let known: HashSet<&str> = files.iter().copied().collect();
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for w in warnings {
+        let file = w
+            .match_indices(": ")
+            .map(|(at, _)| &w[..at])
+            .filter(|f| known.contains(f))
+            .last();
+        if let Some(f) = file {
+            out.entry(f.to_string()).or_default().push(w.clone());
+        }
+    }
+    out
 }
 
 /// Writes the new index into `tmp`: the old segments (hard links), a deletion file for each
@@ -256,7 +587,7 @@ fn plan(old: &Catalog, corpus: Corpus, touched: &HashSet<String>) -> Plan {
 fn write_version(
     previous: &OpenIndex,
     tmp: &Path,
-    add: Vec<(u64, crate::corpus::Document)>,
+    add: Vec<(u64, Document)>,
     deleted_ids: &[String],
     progress: &dyn Fn(BuildEvent),
 ) -> Result<u64> {
