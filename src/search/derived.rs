@@ -41,6 +41,7 @@ struct Stored {
 impl Derived {
     /// Everything derived from `catalog` (reads every record).
     pub fn of(catalog: &Catalog) -> Derived {
+        catalog.documents.decode_all();
         let mut lexicon = Lexicon::default();
         // The same speaker, labelled the same way, recurs in many documents: adding them again
         // changes nothing, so each is added once.

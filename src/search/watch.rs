@@ -22,8 +22,10 @@ use notify::{EventKind, RecursiveMode, Watcher as _};
 
 use super::{Engine, Refresh};
 
-/// Quiet time after the last file event before the engine is refreshed.
-pub const DEBOUNCE: Duration = Duration::from_millis(500);
+/// Quiet time after the last file event before the engine is refreshed. A file saved or copied
+/// raises its events within a few milliseconds; a write that pauses longer only costs a second
+/// update.
+pub const DEBOUNCE: Duration = Duration::from_millis(250);
 /// Longest wait after the first event of a burst that does not end.
 pub const MAX_DELAY: Duration = Duration::from_secs(3);
 
