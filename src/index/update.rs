@@ -46,7 +46,7 @@ use super::{
     index_docs, new_index_name, open_with_catalog, publish, schema, tantivy_docs, BuildEvent,
     BuildLock, BuildReport, Catalog, DocRecord, FileStamp, Job, OpenIndex, SCHEMA_VERSION,
 };
-use crate::corpus::names::NameIndex;
+use crate::corpus::names::{Changed, NameIndex};
 use crate::corpus::{self, Document, NameKey, ParsedDocument, SkipReason};
 
 /// Where an index keeps the stamps of its corpus files.
@@ -146,9 +146,7 @@ pub(crate) fn update_locked(
         "update: changes found and names read in {:.3} s",
         started.elapsed().as_secs_f64()
     );
-    let Some(plan) = plan(job, previous, &mut stored, &touched)? else {
-        return Ok(None);
-    };
+    let plan = plan(job, previous, &mut stored, &touched)?;
     let reindexed: usize = plan.add.iter().map(|(_, d)| d.passages.len()).sum();
     let total = plan.passages.max(1);
     if reindexed > MIN_FULL_BUILD && reindexed as f64 > MAX_REINDEXED_SHARE * total as f64 {
@@ -288,82 +286,126 @@ struct Entry {
     kept: Option<usize>,
 }
 
-/// A document read again: its file's parse, the serial its texts carry in the name index, and
-/// the serial it is indexed under (a new one: the old passages, deleted, keep theirs).
+/// A document read again: its file's parse and body counts, the serial its texts carry in the
+/// name index, and the serial it is indexed under (a renamed document gets a new one: its old
+/// passages, deleted, keep theirs).
 struct Fresh {
     parsed: ParsedDocument,
+    body: Vec<(String, u32)>,
     names_serial: u64,
     serial: u64,
 }
 
-/// Compares the corpus now with the index in service: reads the files in `touched`, changes the
-/// stored name index by what they and the removed files gave it, and finds the unchanged
-/// documents whose speakers it now names otherwise (read again too). `None` when only a full
-/// build gives what a full build gives (a document id that two files claim, before or after).
+/// Compares the corpus now with the index in service, in four steps: read the changed files
+/// ([`read_changed`]), change the stored name index by what came and went ([`change_names`]),
+/// find the unchanged documents it now names otherwise and read them again ([`find_renamed`]),
+/// and lay out the new catalog in corpus order ([`assemble`]).
 fn plan(
     job: &Job,
     previous: &OpenIndex,
     stored: &mut Names,
     touched: &HashSet<String>,
-) -> Result<Option<Plan>> {
+) -> Result<Plan> {
     let t0 = std::time::Instant::now();
     let old_warnings = &previous.catalog.warnings;
-    let Read {
-        files: read,
-        lost,
-        reread,
-    } = read_changed(job, stored, touched, old_warnings);
+    let read = read_changed(job, stored, touched, old_warnings);
     let present: HashSet<&str> = job.files.iter().map(|f| f.name.as_str()).collect();
     let gone: Vec<bool> = stored
         .docs
         .iter()
         .map(|d| {
             let f = d.source_file.as_str();
-            touched.contains(f) || !present.contains(f) || lost.contains_key(f)
+            touched.contains(f) || !present.contains(f) || read.lost.contains_key(f)
         })
         .collect();
+    let mut names = change_names(job, stored, &gone, &read)?;
+    let t_index = t0.elapsed();
+    let kept_keys = find_renamed(job, stored, &gone, &mut names)?;
+    let t_renamed = t0.elapsed();
+    let renamed = names.fresh.len() - names.new_files;
+    let plan = assemble(job, stored, &gone, &read, old_warnings, names, kept_keys);
+    tracing::debug!(
+        "update plan: name index {:.3} s, names checked {:.3} s ({renamed} documents renamed), catalog {:.3} s",
+        t_index.as_secs_f64(),
+        (t_renamed - t_index).as_secs_f64(),
+        (t0.elapsed() - t_renamed).as_secs_f64()
+    );
+    Ok(plan)
+}
 
-    // The name index of the new corpus: the removed documents out, the new ones in (numbered
-    // after every serial in use, so the index's documents stay in ascending order).
-    let removed: HashSet<usize> = stored
-        .docs
-        .iter()
-        .zip(&gone)
-        .filter(|(_, g)| **g)
-        .map(|(d, _)| d.serial as usize)
-        .collect();
-    let mut index = std::mem::take(&mut stored.index);
+/// The name index of the new corpus and the documents to resolve with it.
+struct NameWork {
+    index: NameIndex,
+    /// What the change may have touched.
+    changed: Changed,
+    /// Documents to resolve and index, by file.
+    fresh: HashMap<String, Fresh>,
+    /// How many of them are new or changed files (the others are renamed).
+    new_files: usize,
+    next_serial: u64,
+}
+
+/// Takes the documents that went out of the stored name index and puts the new files' in
+/// (numbered after every serial in use).
+fn change_names(job: &Job, stored: &mut Names, gone: &[bool], read: &Read) -> Result<NameWork> {
+    let went = || {
+        stored
+            .docs
+            .iter()
+            .zip(gone)
+            .filter(|(_, g)| **g)
+            .map(|(d, _)| d)
+    };
+    let removed: HashSet<usize> = went().map(|d| d.serial as usize).collect();
     let mut sub = Vec::new();
-    for (d, _) in stored.docs.iter().zip(&gone).filter(|(_, g)| **g) {
+    for d in went() {
         sub.extend(stored.body(d)?);
     }
     let mut next_serial = stored.docs.iter().map(|d| d.serial + 1).max().unwrap_or(0);
     let mut fresh: HashMap<String, Fresh> = HashMap::new();
     let mut inputs: Vec<(usize, corpus::names::NameInputs)> = Vec::new();
-    let mut bodies: HashMap<String, Vec<(String, u32)>> = HashMap::new();
-    for f in job.files.iter().filter(|f| reread.contains(&f.name)) {
-        if let Some(Ok(p)) = read.get(&f.name).filter(|_| !lost.contains_key(&f.name)) {
-            let i = corpus::name_inputs(p);
-            bodies.insert(f.name.clone(), i.body.clone());
-            inputs.push((next_serial as usize, i));
-            fresh.insert(
-                f.name.clone(),
-                Fresh {
-                    parsed: p.clone(),
-                    names_serial: next_serial,
-                    serial: next_serial,
-                },
-            );
-            next_serial += 1;
+    for f in job.files.iter().filter(|f| read.reread.contains(&f.name)) {
+        let Some(Ok(p)) = read.files.get(&f.name) else {
+            continue;
+        };
+        if read.lost.contains_key(&f.name) {
+            continue;
         }
+        let i = corpus::name_inputs(p);
+        let fr = Fresh {
+            parsed: p.clone(),
+            body: i.body.clone(),
+            names_serial: next_serial,
+            serial: next_serial,
+        };
+        inputs.push((next_serial as usize, i));
+        fresh.insert(f.name.clone(), fr);
+        next_serial += 1;
     }
     let add: Vec<(usize, &corpus::names::NameInputs)> =
         inputs.iter().map(|(d, i)| (*d, i)).collect();
+    let mut index = std::mem::take(&mut stored.index);
     let changed = index.change(&removed, &sub, &add);
-    let t_index = t0.elapsed();
+    Ok(NameWork {
+        index,
+        changed,
+        new_files: fresh.len(),
+        fresh,
+        next_serial,
+    })
+}
 
-    // Unchanged documents whose speakers the new index names otherwise are read again; the
-    // others keep their records, with the digests of the new index.
+/// Asks the changed name index again what each unchanged document asked of it, where the change
+/// may have touched the answer. A document with another answer is read again (into
+/// `names.fresh`); the others keep their records, with the digests of the new index (returned,
+/// by place in the old catalog).
+fn find_renamed(
+    job: &Job,
+    stored: &Names,
+    gone: &[bool],
+    names: &mut NameWork,
+) -> Result<HashMap<usize, Vec<NameKey>>> {
+    let index = &names.index;
     let mut kept_keys: HashMap<usize, Vec<NameKey>> = HashMap::new();
     let mut renamed: Vec<usize> = Vec::new();
     for (i, d) in stored.docs.iter().enumerate().filter(|(i, _)| !gone[*i]) {
@@ -371,7 +413,7 @@ fn plan(
         let mut same = true;
         for k in keys
             .iter_mut()
-            .filter(|k| index.may_differ(&changed, &k.core))
+            .filter(|k| index.may_differ(&names.changed, &k.core))
         {
             let digest = index.forms_digest(&k.core, k.title.as_deref());
             if digest != k.forms {
@@ -385,44 +427,59 @@ fn plan(
             renamed.push(i);
         }
     }
-    let t_renamed = t0.elapsed();
-    let renamed_paths: Vec<PathBuf> = renamed
+    let paths: Vec<PathBuf> = renamed
         .iter()
         .map(|&i| job.corpus_dir.join(&stored.docs[i].source_file))
         .collect();
-    let reread = corpus::read_files(job.corpus_dir, &renamed_paths, job.canonical_base);
-    for (&i, (name, parsed)) in renamed.iter().zip(reread) {
+    let again = corpus::read_files(job.corpus_dir, &paths, job.canonical_base);
+    for (&i, (name, parsed)) in renamed.iter().zip(again) {
         let parsed = parsed.map_err(|e| anyhow::anyhow!("{name} cannot be read again: {e}"))?;
-        bodies.insert(name.clone(), stored.body(&stored.docs[i])?);
-        fresh.insert(
-            name,
-            Fresh {
-                parsed,
-                names_serial: stored.docs[i].serial,
-                serial: next_serial,
-            },
-        );
-        next_serial += 1;
+        let fr = Fresh {
+            parsed,
+            body: stored.body(&stored.docs[i])?,
+            names_serial: stored.docs[i].serial,
+            serial: names.next_serial,
+        };
+        names.fresh.insert(name, fr);
+        names.next_serial += 1;
     }
+    Ok(kept_keys)
+}
 
-    // The new catalog, in corpus order.
+/// The new catalog in corpus order: each file's warnings (new for the files read, as before for
+/// the others), the documents resolved anew and the records kept; then the renamed documents'
+/// new serials in the name index, and the ids whose old passages go.
+fn assemble(
+    job: &Job,
+    stored: &Names,
+    gone: &[bool],
+    read: &Read,
+    old_warnings: &[String],
+    names: NameWork,
+    mut kept_keys: HashMap<usize, Vec<NameKey>>,
+) -> Plan {
+    let NameWork {
+        mut index,
+        mut fresh,
+        ..
+    } = names;
     let by_file: HashMap<&str, usize> = stored
         .docs
         .iter()
         .enumerate()
         .map(|(i, d)| (d.source_file.as_str(), i))
         .collect();
-    let names: Vec<&str> = job.files.iter().map(|f| f.name.as_str()).collect();
-    let mut warnings_of = warnings_by_file(old_warnings, &names);
+    let files: Vec<&str> = job.files.iter().map(|f| f.name.as_str()).collect();
+    let mut warnings_of = warnings_by_file(old_warnings, &files);
     let mut entries = Vec::with_capacity(job.files.len());
     let mut add = Vec::new();
     let mut warnings = Vec::new();
     let mut passages = 0usize;
-    for f in &job.files {
-        let name = f.name.as_str();
-        if let Some(w) = lost.get(name) {
+    let mut moved: HashMap<usize, usize> = HashMap::new();
+    for name in files {
+        if let Some(w) = read.lost.get(name) {
             warnings.push(w.clone());
-        } else if let Some(r) = read.get(name) {
+        } else if let Some(r) = read.files.get(name) {
             match r {
                 Err(e) => warnings.push(corpus::skip_warning(name, e)),
                 Ok(p) => warnings.extend(corpus::file_warnings(name, p)),
@@ -432,10 +489,12 @@ fn plan(
         }
         if let Some(fr) = fresh.remove(name) {
             let (doc, keys) = corpus::resolve(fr.names_serial as usize, fr.parsed, &index);
-            let body = bodies.remove(name).unwrap_or_default();
+            if fr.names_serial != fr.serial {
+                moved.insert(fr.names_serial as usize, fr.serial as usize);
+            }
             passages += doc.passages.len();
             entries.push(Entry {
-                doc: StoredDoc::of(&doc, fr.serial, keys, body),
+                doc: StoredDoc::of(&doc, fr.serial, keys, fr.body),
                 kept: None,
             });
             add.push((fr.serial, doc));
@@ -446,35 +505,20 @@ fn plan(
             entries.push(Entry { doc, kept: Some(i) });
         }
     }
-    let moved: HashMap<usize, usize> = add
-        .iter()
-        .filter_map(|(serial, d)| {
-            let i = *by_file.get(d.meta.source_file.as_str())?;
-            let old = stored.docs[i].serial;
-            (!gone[i] && old != *serial).then_some((old as usize, *serial as usize))
-        })
-        .collect();
     renumber(&mut index, &moved, &mut entries);
-    tracing::debug!(
-        "update plan: name index {:.3} s, names checked {:.3} s ({} documents renamed), catalog {:.3} s",
-        t_index.as_secs_f64(),
-        (t_renamed - t_index).as_secs_f64(),
-        renamed.len(),
-        (t0.elapsed() - t_renamed).as_secs_f64()
-    );
     let kept: HashSet<usize> = entries.iter().filter_map(|e| e.kept).collect();
     let deleted_ids = (0..stored.docs.len())
         .filter(|i| !kept.contains(i))
         .map(|i| stored.docs[i].id.clone())
         .collect();
-    Ok(Some(Plan {
+    Plan {
         entries,
         add,
         deleted_ids,
         warnings,
         passages,
         index,
-    }))
+    }
 }
 
 /// The files an update reads: their parse, by name; the files whose document is skipped because
