@@ -531,13 +531,8 @@ impl NameIndex {
         }
     }
 
-    /// Takes the runs of the documents `docs` out, with the counts they added; their body
-    /// counts go with [`NameIndex::sub_counts`].
-    pub fn remove_docs(&mut self, docs: &std::collections::HashSet<usize>) {
-        self.take_runs(docs);
-    }
-
-    /// [`NameIndex::remove_docs`], giving back the runs taken out with their words.
+    /// Takes the runs of the documents `docs` out, with the counts they added (their body
+    /// counts go with [`NameIndex::sub_counts`]); gives back the runs taken out with their words.
     fn take_runs(&mut self, docs: &std::collections::HashSet<usize>) -> Vec<(Run, Vec<u32>)> {
         let mut taken = Vec::new();
         if !self.runs.iter().any(|r| docs.contains(&r.doc)) {
@@ -1211,9 +1206,7 @@ mod tests {
         let before = index_of(&[0, 1, 2, 3]);
         let mut changed = NameIndex::decode(&before.encode()).unwrap();
         assert_eq!(changed.run_list(), before.run_list());
-        changed.remove_docs(&[1].into_iter().collect());
-        changed.sub_counts(&docs[1].body);
-        changed.add_inputs(4, &docs[4]);
+        changed.change(&[1].into_iter().collect(), &docs[1].body, &[(4, &docs[4])]);
         let anew = index_of(&[0, 2, 3, 4]);
         assert_eq!(changed.run_list(), anew.run_list());
         assert_eq!(changed.count_map(), anew.count_map());
