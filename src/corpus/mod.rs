@@ -17,6 +17,7 @@ pub mod names;
 pub mod roles;
 
 use std::collections::{BTreeMap, HashMap};
+use std::fs::Metadata;
 use std::path::{Path, PathBuf};
 
 use body::UnitKind;
@@ -260,13 +261,29 @@ const MAX_COLLECTION_DEPTH: usize = 4;
 /// and folders are ignored, and folders reached through a symbolic link are not entered (a link
 /// cannot pull files from elsewhere into the corpus, nor loop).
 pub fn corpus_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    Ok(listed(dir, false)?.into_iter().map(|(p, _)| p).collect())
+}
+
+/// [`corpus_files`] with each file's metadata (`None`: gone since listed). The metadata is
+/// read through the listing's directory handle, by name within its folder: stating 30,000
+/// files by their whole paths walked every path again and was most of a cold `ask`.
+pub fn corpus_files_stated(dir: &Path) -> std::io::Result<Vec<(PathBuf, Option<Metadata>)>> {
+    listed(dir, true)
+}
+
+fn listed(dir: &Path, stat: bool) -> std::io::Result<Vec<(PathBuf, Option<Metadata>)>> {
     let mut files = Vec::new();
-    walk(dir, 0, &mut files)?;
-    files.sort_by_cached_key(|p| corpus_name(dir, p));
+    walk(dir, 0, stat, &mut files)?;
+    files.sort_by_cached_key(|(p, _)| corpus_name(dir, p));
     Ok(files)
 }
 
-fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+fn walk(
+    dir: &Path,
+    depth: usize,
+    stat: bool,
+    out: &mut Vec<(PathBuf, Option<Metadata>)>,
+) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)?.filter_map(Result::ok) {
         let path = entry.path();
         let hidden = entry
@@ -282,7 +299,7 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result<()>
         if kind.is_dir() {
             if depth < MAX_COLLECTION_DEPTH {
                 // An unreadable subfolder is left out; the rest of the corpus is served.
-                let _ = walk(&path, depth + 1, out);
+                let _ = walk(&path, depth + 1, stat, out);
             }
             continue;
         }
@@ -295,7 +312,12 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result<()>
         // of a cold `ask`).
         let file = kind.is_file() || (kind.is_symlink() && path.is_file());
         if wanted && file {
-            out.push(path);
+            let md = match stat {
+                false => None,
+                true if kind.is_symlink() => std::fs::metadata(&path).ok(),
+                true => entry.metadata().ok(),
+            };
+            out.push((path, md));
         }
     }
     Ok(())
@@ -305,6 +327,15 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result<()>
 /// directory, with `/` between folders (`guild-42/lesson-3.txt`).
 pub fn corpus_name(dir: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(dir).unwrap_or(path);
+    // A plain relative path (what listing the directory gives) is its name already: no copy
+    // per component (a cold `ask` names and sorts every file of the corpus).
+    if let Some(r) = rel.to_str() {
+        let plain = std::path::MAIN_SEPARATOR == '/'
+            && !r.split('/').any(|c| c.is_empty() || c == "." || c == "..");
+        if plain {
+            return r.to_string();
+        }
+    }
     let parts: Vec<String> = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -712,5 +743,26 @@ impl Group {
             .clone()
             .or_else(|| self.uses.keys().max_by_key(|k| k.len()).cloned())
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::corpus_name;
+    use std::path::Path;
+
+    #[test]
+    fn a_file_is_named_by_its_path_within_the_corpus_with_slashes() {
+        let dir = Path::new("/srv/corpus");
+        let cases = [
+            ("/srv/corpus/a.txt", "a.txt"),
+            ("/srv/corpus/guild-42/lesson 3.md", "guild-42/lesson 3.md"),
+            ("/srv/corpus/guild-42//x.txt", "guild-42/x.txt"),
+            ("/srv/corpus/./guild-42/./x.txt", "guild-42/x.txt"),
+            ("/srv/corpus/a./b.txt", "a./b.txt"),
+        ];
+        for (path, name) in cases {
+            assert_eq!(corpus_name(dir, Path::new(path)), name, "{path}");
+        }
     }
 }

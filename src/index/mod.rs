@@ -36,7 +36,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use tantivy::{doc, Directory, Index, IndexReader, ReloadPolicy, TantivyDocument};
 
-use crate::corpus::{corpus_files, Corpus, DocMeta, Document, Speaker};
+use crate::corpus::{Corpus, DocMeta, Document, Speaker};
 pub use catalog::Catalog;
 pub use schema::{Fields, SCHEMA_VERSION};
 
@@ -163,34 +163,24 @@ pub struct FileStamp {
 
 /// The stamps of the corpus files of `corpus_dir` (those [`corpus_files`] lists), in its order.
 pub fn scan(corpus_dir: &Path) -> Result<Vec<FileStamp>> {
-    let files = corpus_files(corpus_dir)
+    let files = crate::corpus::corpus_files_stated(corpus_dir)
         .with_context(|| format!("cannot read the corpus directory {}", corpus_dir.display()))?;
-    // Tens of thousands of files in a big corpus: stated on all cores (a cold `ask` waits for it).
-    let stamps = crate::par::map(&files, |f| {
-        // A file removed since the directory was listed is simply not there.
-        let md = std::fs::metadata(f).ok()?;
+    // A file removed since the directory was listed is simply not there.
+    let stamps = files.into_iter().filter_map(|(f, md)| {
+        let md = md?;
         let mtime_ns = md
             .modified()
             .ok()
             .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(0);
-        // The name as `corpus_name` gives it; a plain relative path is that name already.
-        let name = match f.strip_prefix(corpus_dir).ok().and_then(|r| r.to_str()) {
-            Some(r)
-                if std::path::MAIN_SEPARATOR == '/' && !r.contains("//") && !r.contains("./") =>
-            {
-                r.to_string()
-            }
-            _ => crate::corpus::corpus_name(corpus_dir, f),
-        };
         Some(FileStamp {
-            name,
+            name: crate::corpus::corpus_name(corpus_dir, &f),
             size: md.len(),
             mtime_ns,
         })
     });
-    Ok(stamps.into_iter().flatten().collect())
+    Ok(stamps.collect())
 }
 
 /// A fingerprint of the corpus files and everything else an index depends on.
