@@ -232,18 +232,32 @@ pub fn open_or_build(
     progress: &dyn Fn(BuildEvent),
 ) -> Result<(OpenIndex, Option<BuildReport>)> {
     let files = scan(corpus_dir)?;
-    let fp = fingerprint_of(&files, canonical_base);
+    open_or_build_scanned(corpus_dir, data_dir, canonical_base, files, progress)
+}
+
+/// [`open_or_build`] from a scan of the corpus the caller has just taken (the corpus is scanned
+/// again only when another process held the build lock meanwhile).
+pub fn open_or_build_scanned(
+    corpus_dir: &Path,
+    data_dir: &Path,
+    canonical_base: &str,
+    mut files: Vec<FileStamp>,
+    progress: &dyn Fn(BuildEvent),
+) -> Result<(OpenIndex, Option<BuildReport>)> {
+    let mut fp = fingerprint_of(&files, canonical_base);
     if let Some(ix) = open_current(data_dir, &fp) {
         return Ok((ix, None));
     }
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
-    let lock = BuildLock::acquire(data_dir)?;
-    // Another process may have built it while this one waited for the lock.
-    let files = scan(corpus_dir)?;
-    let fp = fingerprint_of(&files, canonical_base);
-    if let Some(ix) = open_current(data_dir, &fp) {
-        return Ok((ix, None));
+    let (lock, waited) = BuildLock::acquire_noting_wait(data_dir)?;
+    if waited {
+        // Another process may have built it while this one waited for the lock.
+        files = scan(corpus_dir)?;
+        fp = fingerprint_of(&files, canonical_base);
+        if let Some(ix) = open_current(data_dir, &fp) {
+            return Ok((ix, None));
+        }
     }
     let job = Job {
         corpus_dir,
@@ -339,15 +353,29 @@ pub struct BuildLock(#[allow(dead_code)] std::fs::File);
 
 impl BuildLock {
     pub fn acquire(data_dir: &Path) -> Result<BuildLock> {
+        Ok(Self::acquire_noting_wait(data_dir)?.0)
+    }
+
+    /// The lock, and whether another process held it first (and may have changed the index).
+    pub fn acquire_noting_wait(data_dir: &Path) -> Result<(BuildLock, bool)> {
         let f = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(data_dir.join("build.lock"))
             .with_context(|| format!("cannot create the build lock in {}", data_dir.display()))?;
-        f.lock()
-            .context("cannot lock the data directory for a build")?;
-        Ok(BuildLock(f))
+        let waited = match f.try_lock() {
+            Ok(()) => false,
+            Err(std::fs::TryLockError::WouldBlock) => {
+                f.lock()
+                    .context("cannot lock the data directory for a build")?;
+                true
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(e).context("cannot lock the data directory for a build")
+            }
+        };
+        Ok((BuildLock(f), waited))
     }
 }
 

@@ -215,7 +215,9 @@ impl Engine {
             self.swap(Snapshot::new(ix, o.clone()));
             return Ok(Refresh::Rebuilt(report));
         }
-        let fp = index::fingerprint(&o.corpus_dir, &o.canonical_base)?;
+        // One scan of the corpus serves the check and the update.
+        let files = index::scan(&o.corpus_dir)?;
+        let fp = index::fingerprint_of(&files, &o.canonical_base);
         if let Some(cur) = index::current(&o.data_dir).filter(|c| c.fingerprint == fp) {
             if cur.dir == self.snapshot().index_name() {
                 return Ok(Refresh::Unchanged);
@@ -225,8 +227,13 @@ impl Engine {
                 return Ok(Refresh::Reopened);
             }
         }
-        let (ix, report) =
-            index::open_or_build(&o.corpus_dir, &o.data_dir, &o.canonical_base, progress)?;
+        let (ix, report) = index::open_or_build_scanned(
+            &o.corpus_dir,
+            &o.data_dir,
+            &o.canonical_base,
+            files,
+            progress,
+        )?;
         self.swap(Snapshot::new(ix, o.clone()));
         Ok(match report {
             None => Refresh::Reopened,
