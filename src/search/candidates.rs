@@ -443,6 +443,33 @@ mod tests {
     use super::*;
     use tantivy::query::TermQuery;
 
+    /// The terms of `words` (stemmed as the index stems them) in `field`.
+    fn terms_of(field: Field, words: &[&str]) -> Vec<Term> {
+        let mut analyzer = crate::index::schema::analyzer();
+        words
+            .iter()
+            .map(|w| {
+                let mut tokens = analyzer.token_stream(w);
+                assert!(tokens.advance());
+                Term::from_field_text(field, &tokens.token().text)
+            })
+            .collect()
+    }
+
+    /// Passages holding any of `terms`, as tantivy's own union of term queries finds them.
+    fn union_of(terms: &[Term]) -> BooleanQuery {
+        BooleanQuery::new(
+            terms
+                .iter()
+                .map(|t| {
+                    let q: Box<dyn Query> =
+                        Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic));
+                    (Occur::Should, q)
+                })
+                .collect(),
+        )
+    }
+
     #[test]
     fn a_key_set_matches_what_a_union_of_its_terms_matches() {
         let (index, text) = super::super::phrased::tests::index();
@@ -469,26 +496,9 @@ mod tests {
             "in",
             "was",
         ];
-        let mut analyzer = crate::index::schema::analyzer();
-        let terms: Vec<Term> = words
-            .iter()
-            .map(|w| {
-                let mut tokens = analyzer.token_stream(w);
-                assert!(tokens.advance());
-                Term::from_field_text(text, &tokens.token().text)
-            })
-            .collect();
+        let terms = terms_of(text, &words);
         for n in [2, 5, terms.len()] {
-            let union = BooleanQuery::new(
-                terms[..n]
-                    .iter()
-                    .map(|t| {
-                        let q: Box<dyn Query> =
-                            Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic));
-                        (Occur::Should, q)
-                    })
-                    .collect(),
-            );
+            let union = union_of(&terms[..n]);
             let keys = KeySet {
                 terms: terms[..n].to_vec(),
             };
@@ -521,27 +531,9 @@ mod tests {
             &["nowhere", "border"],
             &["nowhere"],
         ];
-        let stem = |w: &str| {
-            let mut analyzer = crate::index::schema::analyzer();
-            let mut tokens = analyzer.token_stream(w);
-            assert!(tokens.advance());
-            tokens.token().text.clone()
-        };
         for words in sets {
-            let terms: Vec<Term> = words
-                .iter()
-                .map(|w| Term::from_field_text(text, &stem(w)))
-                .collect();
-            let query = BooleanQuery::new(
-                terms
-                    .iter()
-                    .map(|t| {
-                        let q: Box<dyn Query> =
-                            Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic));
-                        (Occur::Should, q)
-                    })
-                    .collect(),
-            );
+            let terms = terms_of(text, words);
+            let query = union_of(&terms);
             let expected = searcher.search(&query, &Count).unwrap();
             let ours: usize = searcher
                 .segment_readers()
