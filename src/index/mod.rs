@@ -251,13 +251,14 @@ pub fn open_or_build_scanned(
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
     let (lock, waited) = BuildLock::acquire_noting_wait(data_dir)?;
+    // Another process may have built it meanwhile (from a corpus that changed again, if it held
+    // the lock while this one waited); the pointer is read again either way.
     if waited {
-        // Another process may have built it while this one waited for the lock.
         files = scan(corpus_dir)?;
         fp = fingerprint_of(&files, canonical_base);
-        if let Some(ix) = open_current(data_dir, &fp) {
-            return Ok((ix, None));
-        }
+    }
+    if let Some(ix) = open_current(data_dir, &fp) {
+        return Ok((ix, None));
     }
     let job = Job {
         corpus_dir,
