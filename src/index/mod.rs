@@ -183,12 +183,8 @@ pub fn scan(corpus_dir: &Path) -> Result<Vec<FileStamp>> {
     Ok(stamps.collect())
 }
 
-/// A fingerprint of the corpus files and everything else an index depends on.
-pub fn fingerprint(corpus_dir: &Path, canonical_base: &str) -> Result<String> {
-    Ok(fingerprint_of(&scan(corpus_dir)?, canonical_base))
-}
-
-/// The fingerprint of a scan of the corpus ([`scan`]).
+/// The fingerprint of a scan of the corpus ([`scan`]) and of everything else an index depends
+/// on.
 pub fn fingerprint_of(files: &[FileStamp], canonical_base: &str) -> String {
     // FNV-1a: stable across runs and platforms, unlike std's hasher.
     let mut h: u64 = 0xcbf29ce484222325;
