@@ -4,6 +4,11 @@
 //! labels), then [`Corpus::load`] resolves every label to a full name with what all the documents
 //! say ([`names`]). A file that cannot be read, or has no recognisable header, is skipped with a
 //! warning naming the file and the reason; the rest is served.
+//!
+//! [`Corpus::load`] holds the whole corpus at once. An index build reads it in bounded memory
+//! instead: a [`Survey`] reads every file for its names and lets the text go, then each document
+//! is read again and resolved when it is indexed ([`Survey::document`]); the documents are the
+//! same.
 
 pub mod body;
 pub mod check;
@@ -16,6 +21,7 @@ pub mod layout;
 pub mod names;
 pub mod roles;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fs::Metadata;
 use std::path::{Path, PathBuf};
@@ -111,6 +117,13 @@ pub struct Document {
     pub meta: DocMeta,
     pub speakers: Vec<Speaker>,
     pub passages: Vec<Passage>,
+}
+
+impl Document {
+    /// Its metadata, number of passages and speakers.
+    pub fn parts(&self) -> (&DocMeta, u32, &[Speaker]) {
+        (&self.meta, self.passages.len() as u32, &self.speakers)
+    }
 }
 
 /// A document as read from its file, before names are resolved across the corpus.
@@ -428,7 +441,7 @@ impl Corpus {
             }
         }
         let inputs = crate::par::map(&parsed, name_inputs);
-        let index = name_index(&inputs);
+        let index = name_index(&inputs, |i| Cow::Borrowed(i));
         let resolved = crate::par::map_into(parsed.into_iter().enumerate().collect(), |(i, p)| {
             resolve(i, p, &index)
         });
@@ -449,6 +462,147 @@ impl Corpus {
     pub fn get(&self, id: &str) -> Option<&Document> {
         self.documents.iter().find(|d| d.meta.id == id)
     }
+}
+
+/// The first pass of a corpus read in bounded memory: every file read and parsed for what it
+/// gives the name index and then let go. [`Survey::document`] reads one again and resolves its
+/// speakers with the name index of them all, so a build can index the documents one at a time
+/// (holding the corpus's names, not its text). The documents are the ones [`Corpus::from_parsed`]
+/// gives for the same files, in the same order, with the same warnings.
+#[derive(Debug, Default)]
+pub struct Survey {
+    /// The files whose documents are served, in corpus order: a document's number is its place.
+    pub docs: Vec<Surveyed>,
+    /// The name index of all the documents.
+    pub name_index: names::NameIndex,
+    /// One line per skipped file or questionable input, naming the file; in file order.
+    pub warnings: Vec<String>,
+}
+
+/// One served file as the survey saw it.
+#[derive(Debug)]
+pub struct Surveyed {
+    pub path: PathBuf,
+    /// Its name within the corpus.
+    pub name: String,
+    pub id: String,
+    /// Its passages and their bytes of text.
+    pub passages: usize,
+    pub text_bytes: u64,
+    /// What it gave the name index (only its body counts once the index is made).
+    pub inputs: names::PackedInputs,
+}
+
+/// A file that no longer reads as the document the survey saw (it was removed, or its id
+/// changed, while the index was built).
+#[derive(Debug, thiserror::Error)]
+#[error("{0} changed while the index was built ({1})")]
+pub struct ChangedMeanwhile(pub String, pub String);
+
+impl Survey {
+    /// Surveys the corpus files `files` of `dir` (in corpus order) on all cores.
+    pub fn of(dir: &Path, files: &[PathBuf], canonical_base: &str) -> Survey {
+        let seen = crate::par::map(files, |path| {
+            let name = corpus_name(dir, path);
+            let parsed = read_text(path).and_then(|t| parse_document(&name, &t, canonical_base));
+            let seen = parsed.map(|p| {
+                let (passages, text_bytes) = passage_sizes(&p);
+                let doc = Surveyed {
+                    path: path.clone(),
+                    name: name.clone(),
+                    inputs: name_inputs(&p).pack(),
+                    passages,
+                    text_bytes,
+                    id: p.meta.id.clone(),
+                };
+                let warnings = file_warnings(&name, &p);
+                (doc, warnings)
+            });
+            (name, seen)
+        });
+        let mut warnings = Vec::new();
+        let mut docs: Vec<Surveyed> = Vec::new();
+        let mut first_of: HashMap<String, usize> = HashMap::new();
+        for (name, seen) in seen {
+            match seen {
+                Ok((doc, file_warnings)) => {
+                    if let Some(&first) = first_of.get(&doc.id) {
+                        warnings.push(duplicate_warning(&name, &doc.id, &docs[first].name));
+                        continue;
+                    }
+                    warnings.extend(file_warnings);
+                    first_of.insert(doc.id.clone(), docs.len());
+                    docs.push(doc);
+                }
+                Err(e) => warnings.push(skip_warning(&name, &e)),
+            }
+        }
+        let name_index = name_index(&docs, |d| Cow::Owned(d.inputs.unpack()));
+        for d in &mut docs {
+            d.inputs.keep_body();
+        }
+        Survey {
+            docs,
+            name_index,
+            warnings,
+        }
+    }
+
+    /// Each document's body counts, packed ([`names::PackedInputs::into_body`]), taken out of
+    /// the survey.
+    pub fn take_bodies(&mut self) -> Vec<Vec<u8>> {
+        let inputs = self.docs.iter_mut().map(|d| std::mem::take(&mut d.inputs));
+        inputs.map(names::PackedInputs::into_body).collect()
+    }
+
+    /// Document `i` read again, with its speakers resolved, and the questions it asked the name
+    /// index.
+    pub fn document(
+        &self,
+        i: usize,
+        canonical_base: &str,
+    ) -> Result<(Document, Vec<NameKey>), ChangedMeanwhile> {
+        let s = &self.docs[i];
+        let changed = |why: String| ChangedMeanwhile(s.name.clone(), why);
+        let p = read_text(&s.path)
+            .and_then(|t| parse_document(&s.name, &t, canonical_base))
+            .map_err(|e| changed(e.to_string()))?;
+        if p.meta.id != s.id {
+            return Err(changed(format!("its document id is now {}", p.meta.id)));
+        }
+        Ok(resolve(i, p, &self.name_index))
+    }
+}
+
+/// The text of a document's first passage: its citation (or title), summary and header lines.
+fn header_passage_text(p: &ParsedDocument) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    lines.push(
+        p.meta
+            .citation
+            .clone()
+            .unwrap_or_else(|| p.meta.title.clone()),
+    );
+    if let Some(s) = &p.meta.summary {
+        lines.push(fold_spaces(s));
+    }
+    lines.extend(p.header_text.iter().cloned());
+    lines.join("\n")
+}
+
+/// How many passages a parsed document makes ([`resolve`] numbers them) and their bytes of text.
+fn passage_sizes(p: &ParsedDocument) -> (usize, u64) {
+    let pieces: usize = p
+        .units
+        .iter()
+        .map(|u| match u.text.len() > MAX_PASSAGE_BYTES {
+            true => body::split_long(&u.text, MAX_PASSAGE_BYTES).len(),
+            false => 1,
+        })
+        .sum();
+    let bytes: usize = p.units.iter().map(|u| u.text.len()).sum();
+    let header = header_passage_text(p).len();
+    (1 + pieces, (header + bytes) as u64)
 }
 
 /// Reads and parses the corpus files `files` of `dir` on all cores (each file's text is let go
@@ -516,11 +670,14 @@ pub fn name_inputs(p: &ParsedDocument) -> names::NameInputs {
     inputs
 }
 
-/// The name index of documents given by their inputs, numbered by their place. Shares are
-/// indexed on all cores and merged in order, which gives the index one pass would.
-fn name_index(inputs: &[names::NameInputs]) -> names::NameIndex {
-    let share = inputs.len().div_ceil(crate::par::threads()).max(1);
-    let chunks: Vec<(usize, &[names::NameInputs])> = inputs
+/// The name index of documents given by `inputs` of each item, numbered by their place. Shares
+/// are indexed on all cores and merged in order, which gives the index one pass would.
+fn name_index<T: Sync>(
+    items: &[T],
+    inputs: impl Fn(&T) -> Cow<names::NameInputs> + Sync,
+) -> names::NameIndex {
+    let share = items.len().div_ceil(crate::par::threads()).max(1);
+    let chunks: Vec<(usize, &[T])> = items
         .chunks(share)
         .enumerate()
         .map(|(k, c)| (k * share, c))
@@ -528,7 +685,7 @@ fn name_index(inputs: &[names::NameInputs]) -> names::NameIndex {
     let mut parts = crate::par::map(&chunks, |&(first, docs)| {
         let mut ix = names::NameIndex::default();
         for (i, d) in (first..).zip(docs) {
-            ix.add_inputs(i, d);
+            ix.add_inputs(i, &inputs(d));
         }
         ix
     })
@@ -667,24 +824,13 @@ pub fn resolve(
         s.role = roles::role_of(&s.name, &short, &others, &p.fields, &texts, s.role.take());
     }
 
-    let mut passages = Vec::new();
-    let mut header_lines: Vec<String> = Vec::new();
-    if let Some(c) = &p.meta.citation {
-        header_lines.push(c.clone());
-    } else {
-        header_lines.push(p.meta.title.clone());
-    }
-    if let Some(s) = &p.meta.summary {
-        header_lines.push(fold_spaces(s));
-    }
-    header_lines.extend(p.header_text.iter().cloned());
-    passages.push(Passage {
+    let mut passages = vec![Passage {
         n: 0,
         kind: PassageKind::Header,
         speaker: None,
-        text: header_lines.join("\n"),
+        text: header_passage_text(&p),
         line: 1,
-    });
+    }];
     for u in p.units {
         let (kind, speaker) = match u.kind {
             UnitKind::Turn => {
@@ -748,8 +894,61 @@ impl Group {
 
 #[cfg(test)]
 mod tests {
-    use super::corpus_name;
+    use super::*;
     use std::path::Path;
+
+    /// A corpus folder: the project's seed documents, a copy of one (a duplicate id) and a file
+    /// with no header.
+    fn seeds_and_strays() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let files = corpus_files(&seeds).unwrap();
+        for f in &files {
+            std::fs::copy(f, dir.path().join(f.file_name().unwrap())).unwrap();
+        }
+        std::fs::copy(&files[0], dir.path().join("zz-copy.txt")).unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "nothing but a line\n").unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_survey_then_each_document_gives_what_a_whole_load_gives() {
+        let dir = seeds_and_strays();
+        let base = DEFAULT_CANONICAL_BASE;
+        let whole = Corpus::load(dir.path(), base).unwrap();
+        let files = corpus_files(dir.path()).unwrap();
+        let survey = Survey::of(dir.path(), &files, base);
+        assert_eq!(survey.warnings, whole.warnings);
+        assert_eq!(whole.warnings.len(), 2, "{:?}", whole.warnings);
+        assert_eq!(survey.docs.len(), whole.documents.len());
+        assert_eq!(survey.name_index.encode(), whole.name_index.encode());
+        for (i, doc) in whole.documents.iter().enumerate() {
+            // Once the name index has them, a survey keeps only the body counts.
+            assert_eq!(survey.docs[i].inputs.body(), whole.names[i].inputs.body);
+            let (again, keys) = survey.document(i, base).unwrap();
+            assert_eq!(&again, doc);
+            assert_eq!(keys, whole.names[i].keys);
+            assert_eq!(survey.docs[i].passages, doc.passages.len());
+            let text: usize = doc.passages.iter().map(|p| p.text.len()).sum();
+            assert_eq!(survey.docs[i].text_bytes, text as u64);
+        }
+    }
+
+    #[test]
+    fn a_file_gone_or_given_another_id_after_the_survey_is_named() {
+        let dir = seeds_and_strays();
+        let base = DEFAULT_CANONICAL_BASE;
+        let files = corpus_files(dir.path()).unwrap();
+        let survey = Survey::of(dir.path(), &files, base);
+        std::fs::remove_file(&survey.docs[0].path).unwrap();
+        let e = survey.document(0, base).unwrap_err();
+        assert_eq!(e.0, survey.docs[0].name);
+        let other = std::fs::read_to_string(&survey.docs[2].path).unwrap();
+        std::fs::write(&survey.docs[1].path, other).unwrap();
+        let e = survey.document(1, base).unwrap_err().to_string();
+        assert!(e.contains("document id is now"), "{e}");
+        assert!(survey.document(2, base).is_ok());
+    }
 
     #[test]
     fn a_file_is_named_by_its_path_within_the_corpus_with_slashes() {

@@ -456,6 +456,109 @@ impl NameInputs {
     }
 }
 
+/// [`NameInputs`] packed into one buffer (a few allocations instead of one per word): how a
+/// survey of the corpus holds every document's inputs until the name index is made. The body
+/// comes first, so that [`PackedInputs::keep_body`] can let the texts go.
+#[derive(Debug, Clone, Default)]
+pub struct PackedInputs {
+    bytes: Vec<u8>,
+    /// Where the texts start.
+    texts_at: usize,
+}
+
+impl NameInputs {
+    /// These inputs packed.
+    pub fn pack(&self) -> PackedInputs {
+        let mut bytes = Vec::new();
+        put_u32(&mut bytes, self.body.len() as u32);
+        for (w, n) in &self.body {
+            put_str(&mut bytes, w);
+            put_u32(&mut bytes, *n);
+        }
+        let texts_at = bytes.len();
+        for t in &self.texts {
+            put_u32(&mut bytes, t.weight);
+            put_u32(&mut bytes, t.times);
+            put_str(&mut bytes, &t.text);
+        }
+        bytes.shrink_to_fit();
+        PackedInputs { bytes, texts_at }
+    }
+}
+
+impl PackedInputs {
+    /// The inputs packed (the texts are empty after [`PackedInputs::keep_body`]).
+    pub fn unpack(&self) -> NameInputs {
+        let mut at = 0;
+        let body = self.body_from(&mut at);
+        let mut texts = Vec::new();
+        let mut at = self.texts_at;
+        while at < self.bytes.len() {
+            let weight = take_u32(&self.bytes, &mut at);
+            let times = take_u32(&self.bytes, &mut at);
+            let text = take_str(&self.bytes, &mut at).to_string();
+            texts.push(NameText {
+                weight,
+                times,
+                text,
+            });
+        }
+        NameInputs { texts, body }
+    }
+
+    /// The body counts.
+    pub fn body(&self) -> Vec<(String, u32)> {
+        self.body_from(&mut 0)
+    }
+
+    fn body_from(&self, at: &mut usize) -> Vec<(String, u32)> {
+        let n = take_u32(&self.bytes, at) as usize;
+        (0..n)
+            .map(|_| {
+                let w = take_str(&self.bytes, at).to_string();
+                (w, take_u32(&self.bytes, at))
+            })
+            .collect()
+    }
+
+    /// Lets the texts go, once the name index has them.
+    pub fn keep_body(&mut self) {
+        self.bytes.truncate(self.texts_at);
+        self.bytes.shrink_to_fit();
+    }
+
+    /// The body counts packed: a u32 count, then each word (a u32 length and its UTF-8 bytes)
+    /// with its u32 count, little-endian (how `names.bin` stores them).
+    pub fn into_body(mut self) -> Vec<u8> {
+        self.keep_body();
+        self.bytes
+    }
+}
+
+fn put_u32(out: &mut Vec<u8>, n: u32) {
+    out.extend_from_slice(&n.to_le_bytes());
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_u32(out, s.len() as u32);
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// The u32 at `*at` of bytes [`PackedInputs`] wrote.
+fn take_u32(bytes: &[u8], at: &mut usize) -> u32 {
+    let n = u32::from_le_bytes(bytes[*at..*at + 4].try_into().expect("4 bytes"));
+    *at += 4;
+    n
+}
+
+/// The string at `*at` of bytes [`PackedInputs`] wrote (from a `&str`, so UTF-8).
+fn take_str<'a>(bytes: &'a [u8], at: &mut usize) -> &'a str {
+    let n = take_u32(bytes, at) as usize;
+    let s = std::str::from_utf8(&bytes[*at..*at + n]).expect("packed from a str");
+    *at += n;
+    s
+}
+
 const PREPOSITIONS: &[&str] = &["to", "of", "from", "in", "at", "into", "for", "on"];
 
 /// What [`NameIndex::encode`] writes first.
@@ -1076,6 +1179,33 @@ fn is_subsequence(a: &[String], b: &[String]) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn packed_inputs_unpack_to_themselves_and_keep_their_body() {
+        let inputs = NameInputs {
+            texts: vec![
+                NameText {
+                    weight: 3,
+                    times: 1,
+                    text: "Talks of Minister Vell Oranu".into(),
+                },
+                NameText {
+                    weight: 2,
+                    times: 7,
+                    text: "Oranu:".into(),
+                },
+            ],
+            body: vec![("Oranu".into(), 4), ("Ésteve".into(), 1)],
+        };
+        let mut packed = inputs.pack();
+        assert_eq!(packed.unpack(), inputs);
+        assert_eq!(packed.body(), inputs.body);
+        packed.keep_body();
+        assert!(packed.unpack().texts.is_empty());
+        assert_eq!(packed.body(), inputs.body);
+        assert_eq!(NameInputs::default().pack().unpack(), NameInputs::default());
+    }
+
     use super::*;
 
     fn s(v: &[&str]) -> Vec<String> {

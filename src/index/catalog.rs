@@ -22,7 +22,6 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::{DocRecord, SCHEMA_VERSION};
-use crate::corpus::Document;
 
 /// The file name of the catalog in an index directory.
 pub const CATALOG_FILE: &str = "catalog.bin";
@@ -50,20 +49,14 @@ struct Head {
 }
 
 impl Catalog {
-    /// The catalog of `documents` and the warnings of their build, made now.
-    pub(crate) fn of(documents: &[Document], warnings: Vec<String>) -> Catalog {
+    /// The catalog of the documents of `records` and the warnings of their build, made now.
+    pub(crate) fn of(records: Vec<DocRecord>, warnings: Vec<String>) -> Catalog {
         Catalog {
             schema_version: SCHEMA_VERSION,
             built_at: super::now_secs(),
-            passages: documents.iter().map(|d| d.passages.len()).sum(),
+            passages: records.iter().map(|d| d.passages as usize).sum(),
             warnings,
-            documents: Records::from(
-                documents
-                    .iter()
-                    .enumerate()
-                    .map(|(i, d)| DocRecord::of(d, i as u64))
-                    .collect::<Vec<_>>(),
-            ),
+            documents: Records::from(records),
         }
     }
 
@@ -84,40 +77,47 @@ impl Catalog {
         dir: &Path,
         records: impl Iterator<Item = (u64, &'a str, Cow<'a, [u8]>)>,
     ) -> Result<()> {
-        let mut serials = Vec::new();
-        let mut ids = Vec::new();
-        let mut bodies = Vec::new();
-        let (mut id_ends, mut record_ends) = (vec![0u64], vec![0u64]);
-        for (serial, id, json) in records {
-            put(&mut serials, serial);
-            ids.extend_from_slice(id.as_bytes());
-            id_ends.push(ids.len() as u64);
-            bodies.extend_from_slice(&json);
-            record_ends.push(bodies.len() as u64);
-        }
+        let records: Vec<(u64, &str, Cow<[u8]>)> = records.collect();
         let head = Head {
             schema_version: self.schema_version,
             built_at: self.built_at,
             passages: self.passages,
             warnings: self.warnings.clone(),
-            documents: id_ends.len() - 1,
+            documents: records.len(),
         };
         let head = serde_json::to_vec(&head)?;
         let mut out: Vec<u8> = Vec::new();
         out.extend_from_slice(MAGIC);
         put(&mut out, head.len() as u64);
         out.extend_from_slice(&head);
-        out.extend_from_slice(&serials);
-        for e in id_ends {
-            put(&mut out, e);
+        for (serial, _, _) in &records {
+            put(&mut out, *serial);
         }
-        out.extend_from_slice(&ids);
-        for e in record_ends {
-            put(&mut out, e);
+        let mut end = 0;
+        put(&mut out, end);
+        for (_, id, _) in &records {
+            end += id.len() as u64;
+            put(&mut out, end);
         }
-        out.extend_from_slice(&bodies);
-        std::fs::write(dir.join(CATALOG_FILE), out)
-            .with_context(|| format!("cannot write the catalog in {}", dir.display()))
+        for (_, id, _) in &records {
+            out.extend_from_slice(id.as_bytes());
+        }
+        let mut end = 0;
+        put(&mut out, end);
+        for (_, _, json) in &records {
+            end += json.len() as u64;
+            put(&mut out, end);
+        }
+        // The records are written from where they are, not copied into one buffer first.
+        let failed = || format!("cannot write the catalog in {}", dir.display());
+        use std::io::Write;
+        let file = std::fs::File::create(dir.join(CATALOG_FILE)).with_context(failed)?;
+        let mut file = std::io::BufWriter::with_capacity(1 << 20, file);
+        file.write_all(&out).with_context(failed)?;
+        for (_, _, json) in &records {
+            file.write_all(json).with_context(failed)?;
+        }
+        file.flush().with_context(failed)
     }
 
     /// Opens `catalog.bin` in `dir` (mapped; records are decoded when first asked for).

@@ -16,9 +16,11 @@
 //! update or a merge ([`merge`]) makes a new one, sharing the unchanged segment files by hard
 //! links.
 //!
-//! A build indexes one share of the corpus per core, each into segments of its own, and lists
-//! the segments in corpus order: the index, and so every answer, is the same whatever the number
-//! of cores or the threads' timing (see `write_index`).
+//! A build holds the corpus's names, not its text: it surveys the files for their names, then
+//! reads each again as it indexes it (`build_from`). It indexes one share of the corpus per
+//! core, each into segments of its own, and lists the segments in corpus order: the index, and
+//! so every answer, is the same whatever the number of cores or the threads' timing (see
+//! `write_index`).
 
 pub mod catalog;
 pub mod merge;
@@ -29,6 +31,7 @@ pub mod stem;
 pub mod tokens;
 pub mod update;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -36,7 +39,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use tantivy::{doc, Directory, Index, IndexReader, ReloadPolicy, TantivyDocument};
 
-use crate::corpus::{Corpus, DocMeta, Document, Speaker};
+use crate::corpus::{self, DocMeta, Document, Speaker, Survey};
 pub use catalog::Catalog;
 pub use schema::{Fields, SCHEMA_VERSION};
 
@@ -78,6 +81,11 @@ impl Catalog {
 }
 
 impl DocRecord {
+    /// Its metadata, number of passages and speakers.
+    pub fn parts(&self) -> (&DocMeta, u32, &[Speaker]) {
+        (&self.meta, self.passages, &self.speakers)
+    }
+
     /// The record of a document whose passages carry `serial`.
     pub fn of(d: &Document, serial: u64) -> DocRecord {
         DocRecord {
@@ -415,6 +423,43 @@ pub fn build(
 fn build_locked(
     job: &Job,
     progress: &dyn Fn(BuildEvent),
+    lock: &BuildLock,
+) -> Result<(OpenIndex, BuildReport)> {
+    // A build reads each file twice (see `build_from`). A file removed or given another id in
+    // between is seen again by a build from a new scan.
+    let mut rescanned: Option<Job> = None;
+    for attempt in 1.. {
+        let job = rescanned.as_ref().unwrap_or(job);
+        match build_from(job, progress, lock) {
+            Err(e) if attempt < MAX_BUILD_ATTEMPTS && e.is::<corpus::ChangedMeanwhile>() => {
+                tracing::warn!("{e:#}; reading the corpus again");
+                let files = scan(job.corpus_dir)?;
+                rescanned = Some(Job {
+                    fingerprint: fingerprint_of(&files, job.canonical_base),
+                    files,
+                    ..*job
+                });
+            }
+            done => return done,
+        }
+    }
+    unreachable!("the attempts end in a return")
+}
+
+/// What a build keeps of each document it indexes: its catalog record (as `catalog.bin` stores
+/// it) and its `names.bin` entry.
+type Made = (Vec<u8>, names::StoredDoc);
+
+/// Builds tried before a corpus that keeps changing under the build is an error.
+const MAX_BUILD_ATTEMPTS: usize = 3;
+
+/// Builds the index of the corpus files of `job` in bounded memory: a survey reads every file
+/// for its names and lets it go ([`corpus::Survey`]); then each share of the corpus reads its
+/// files again, one at a time, and indexes each document as soon as its speakers are resolved.
+/// What is held is the corpus's names and the segment writers, not its text.
+fn build_from(
+    job: &Job,
+    progress: &dyn Fn(BuildEvent),
     _lock: &BuildLock,
 ) -> Result<(OpenIndex, BuildReport)> {
     let Job {
@@ -424,10 +469,11 @@ fn build_locked(
         ..
     } = *job;
     let started = std::time::Instant::now();
-    let fp = job.fingerprint.clone();
-    let corpus = Corpus::load(corpus_dir, canonical_base)?;
-    let loaded = started.elapsed();
-    for w in &corpus.warnings {
+    let paths: Vec<PathBuf> = job.files.iter().map(|f| corpus_dir.join(&f.name)).collect();
+    let mut survey = Survey::of(corpus_dir, &paths, canonical_base);
+    let surveyed = started.elapsed();
+    {}
+    for w in &survey.warnings {
         tracing::warn!("{w}");
     }
     let previous = current(data_dir).map(|c| c.dir);
@@ -435,31 +481,67 @@ fn build_locked(
     let dir = data_dir.join(&name);
     let tmp = data_dir.join(format!(".{name}.building"));
     std::fs::create_dir_all(&tmp)?;
-    let catalog = Catalog::of(&corpus.documents, corpus.warnings);
-    let speakers = speaker_count(&catalog);
-    names::write_built(&tmp, &corpus.documents, corpus.names, &corpus.name_index)?;
-    drop(corpus.name_index);
-    let bytes = write_index(corpus.documents, &catalog, &tmp, progress, 0)?;
+    let passages = survey.docs.iter().map(|d| d.passages).sum();
+    let bytes = survey.docs.iter().map(|d| d.text_bytes).sum();
+    // Each document's body counts go to its entry in `names.bin`.
+    let items: Vec<(usize, Vec<u8>)> = survey.take_bodies().into_iter().enumerate().collect();
+    let made: Vec<Made> = {
+        let survey = &survey;
+        let make = |place: usize, (i, body): (usize, Vec<u8>)| {
+            let (doc, keys) = survey.document(i, canonical_base)?;
+            let record = serde_json::to_vec(&DocRecord::of(&doc, place as u64))?;
+            let stored = names::StoredDoc::of_packed(place as u64, doc.parts(), keys, body);
+            Ok((doc, (record, stored)))
+        };
+        let weight = |(i, _): &(usize, Vec<u8>)| survey.docs[*i].text_bytes;
+        write_index(items, weight, &make, passages, &tmp, progress, 0)?
+    };
+    let (records, stored): (Vec<Vec<u8>>, Vec<names::StoredDoc>) = made.into_iter().unzip();
+    let head = Catalog {
+        passages,
+        ..Catalog::of(Vec::new(), survey.warnings)
+    };
+    let written = std::thread::scope(|s| {
+        let names = s.spawn(|| names::write(&tmp, &stored, None, &survey.name_index));
+        let entries = records.iter().zip(&stored);
+        let catalog_written = head.write_records(
+            &tmp,
+            entries.map(|(r, d)| (d.serial, d.id.as_str(), Cow::Borrowed(r.as_slice()))),
+        );
+        let names_written = names
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        catalog_written.and(names_written)
+    });
+    written?;
+    let speakers = names::distinct_speakers(&stored);
+    drop((records, stored, survey.name_index));
     update::write_manifest(&tmp, job)?;
     let indexed = started.elapsed();
-    let cur = publish(data_dir, &tmp, &name, fp, previous.as_deref())?;
+    let cur = publish(
+        data_dir,
+        &tmp,
+        &name,
+        job.fingerprint.clone(),
+        previous.as_deref(),
+    )?;
+    // The catalog is mapped from the file just written, as any process opening the index would.
+    let ix = open_with_catalog(&dir, &cur, Catalog::open(&dir)?)?;
     let mut report = BuildReport {
-        documents: catalog.documents.len(),
-        passages: catalog.passages,
+        documents: ix.catalog.documents.len(),
+        passages: ix.catalog.passages,
         speakers,
-        warnings: catalog.warnings.clone(),
+        warnings: ix.catalog.warnings.clone(),
         seconds: 0.0,
         bytes,
         changes: None,
     };
-    // The catalog is in memory already: not read back from the file just written.
-    let ix = open_with_catalog(&dir, &cur, catalog)?;
     progress(BuildEvent::Done);
     report.seconds = started.elapsed().as_secs_f64();
     tracing::debug!(
-        "build: corpus read and resolved in {:.3} s, indexed in {:.3} s, swapped and opened in {:.3} s",
-        loaded.as_secs_f64(),
-        (indexed - loaded).as_secs_f64(),
+        "build: corpus surveyed in {:.3} s, indexed in {:.3} s, swapped and opened in {:.3} s",
+        surveyed.as_secs_f64(),
+        (indexed - surveyed).as_secs_f64(),
         report.seconds - indexed.as_secs_f64()
     );
     Ok((ix, report))
@@ -511,32 +593,37 @@ fn remove_old(data_dir: &Path, keep: &str, previous: Option<&str>) {
     }
 }
 
-/// Writes the tantivy index of `documents` and their `catalog` into `dir`; returns the bytes of
-/// passage text indexed.
+/// A corpus document as an indexing thread makes it from one item and its place (the number its
+/// passages carry), with what the caller wants kept of it once it is indexed.
+type Make<'a, T, K> = dyn Fn(usize, T) -> Result<(Document, K)> + Sync + 'a;
+
+/// Writes the tantivy index of the documents `make` gives for `items` (in corpus order: a
+/// document's number is its place) into `dir`; returns what `make` kept of each, in order. `passages`: how many all the documents have, for progress.
 ///
-/// The documents are cut into contiguous shares balanced by text (at most one per core, each of
-/// at least `MIN_SHARE_BYTES`), and each share is indexed on its own thread into segments of its
-/// own (tantivy's `SegmentWriter`, no `IndexWriter`). `meta.json` then lists the segments in
-/// corpus order, so the index is the same whatever the threads' timing: the same passages in the
-/// same order as one thread would give, and equal scores always break the same way. Each share
-/// frees its documents as it indexes them.
-fn write_index(
-    documents: Vec<Document>,
-    catalog: &Catalog,
+/// The items are cut into contiguous shares balanced by `weight` (their bytes of text; at most
+/// one share per core, each of at least `MIN_SHARE_BYTES`), and each share makes and indexes its
+/// documents one at a time on its own thread, into segments of its own (tantivy's
+/// `SegmentWriter`, no `IndexWriter`). `meta.json` then lists the segments in corpus order, so
+/// the index is the same whatever the threads' timing: the same passages in the same order as
+/// one thread would give, and equal scores always break the same way.
+fn write_index<T: Send, K: Send>(
+    items: Vec<T>,
+    weight: impl Fn(&T) -> u64,
+    make: &Make<T, K>,
+    passages: usize,
     dir: &Path,
     progress: &dyn Fn(BuildEvent),
     // How many shares; 0: one per core, each of at least `MIN_SHARE_BYTES`.
     share_count: usize,
-) -> Result<u64> {
-    let text_bytes = |d: &Document| d.passages.iter().map(|p| p.text.len() as u64).sum::<u64>();
-    let bytes: u64 = documents.iter().map(text_bytes).sum();
+) -> Result<Vec<K>> {
+    let bytes: u64 = items.iter().map(&weight).sum();
     let cores = crate::par::threads();
     let share_count = match share_count {
         0 => cores.min(bytes.div_ceil(MIN_SHARE_BYTES) as usize),
         n => n,
     };
-    // Cores no share runs on help the shares: they make the index documents and compress the
-    // stored passages (with a share on every core, that would only add hand-overs).
+    // Cores no share runs on help the shares: they make the documents and compress the stored
+    // passages (with a share on every core, that would only add hand-overs).
     let helped = share_count < cores;
     let (schema, f) = schema::build_schema();
     let settings = tantivy::IndexSettings {
@@ -551,13 +638,10 @@ fn write_index(
         .settings(settings)
         .create_in_dir(dir)?;
     schema::register_analyzers(&index);
-    progress(BuildEvent::Start {
-        passages: catalog.passages,
-    });
-    let shares = shares(documents, share_count, text_bytes);
+    progress(BuildEvent::Start { passages });
+    let shares = shares(items, share_count, weight);
     let indexed = std::sync::atomic::AtomicUsize::new(0);
-    type Segments = Result<Vec<tantivy::index::SegmentMeta>>;
-    let (results, catalog_written): (Vec<Segments>, Result<()>) = std::thread::scope(|s| {
+    let results: Vec<Result<Indexed<K>>> = std::thread::scope(|s| {
         // Each share holds a sender until it ends (returning or unwinding): when all are
         // dropped, the shares are done.
         let (running, done) = std::sync::mpsc::channel::<()>();
@@ -567,13 +651,19 @@ fn write_index(
                 let (index, indexed, running) = (&index, &indexed, running.clone());
                 s.spawn(move || {
                     let _running = running;
-                    index_share(index, share, &f, indexed, helped, share_count)
+                    let job = ShareJob {
+                        index,
+                        f: &f,
+                        indexed,
+                        helped,
+                        share_count,
+                    };
+                    index_share(&job, share, make)
                 })
             })
             .collect();
         drop(running);
-        // This thread writes the catalog and reports progress while the shares are indexed.
-        let catalog_written = write_catalog(dir, catalog);
+        // This thread reports progress while the shares are indexed.
         let mut told = 0;
         let tick = std::time::Duration::from_millis(50);
         while done.recv_timeout(tick) != Err(std::sync::mpsc::RecvTimeoutError::Disconnected) {
@@ -583,23 +673,21 @@ fn write_index(
                 progress(BuildEvent::Indexed { passages: now });
             }
         }
-        let results: Vec<_> = handles
+        handles
             .into_iter()
             .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect();
-        (results, catalog_written)
+            .collect()
     });
-    catalog_written?;
-
     let mut segments = Vec::new();
+    let mut made = Vec::new();
     for r in results {
-        segments.extend(r?);
+        let (metas, kept) = r?;
+        segments.extend(metas);
+        made.extend(kept);
     }
-    progress(BuildEvent::Indexed {
-        passages: catalog.passages,
-    });
-    write_meta(&index, segments, catalog.passages as u64)?;
-    Ok(bytes)
+    progress(BuildEvent::Indexed { passages });
+    write_meta(&index, segments, passages as u64)?;
+    Ok(made)
 }
 
 /// Writes tantivy's list of segments (`meta.json`), in the order given: the order of the
@@ -624,23 +712,6 @@ pub(crate) fn write_meta(
         .directory()
         .atomic_write(Path::new(META_FILE), &json)?;
     Ok(())
-}
-
-/// Writes the catalog of an index into its directory.
-pub(crate) fn write_catalog(dir: &Path, catalog: &Catalog) -> Result<()> {
-    catalog.write(dir)
-}
-
-/// Distinct speaker names of a catalog.
-pub(crate) fn speaker_count(catalog: &Catalog) -> usize {
-    let mut speakers: Vec<&str> = catalog
-        .documents
-        .iter()
-        .flat_map(|d| d.speakers.iter().map(|s| s.name.as_str()))
-        .collect();
-    speakers.sort_unstable();
-    speakers.dedup();
-    speakers.len()
 }
 
 /// tantivy's list of segments, which [`write_index`] writes itself.
@@ -693,39 +764,91 @@ fn shares<T>(items: Vec<T>, n: usize, weight: impl Fn(&T) -> u64) -> Vec<Vec<(us
     out
 }
 
-/// Indexes one share into segments of `index`, in order; returns their metas. `indexed` counts
-/// the passages done, for the progress bar. `helped`: a thread of its own makes the index
-/// documents, a corpus document ahead.
-fn index_share(
-    index: &Index,
-    share: Vec<(usize, Document)>,
-    f: &Fields,
-    indexed: &std::sync::atomic::AtomicUsize,
+/// What every share of a build indexes with.
+struct ShareJob<'a> {
+    index: &'a Index,
+    f: &'a Fields,
+    /// Passages done, for the progress bar.
+    indexed: &'a std::sync::atomic::AtomicUsize,
+    /// A thread of its own makes the documents, a corpus document ahead.
     helped: bool,
     share_count: usize,
-) -> Result<Vec<tantivy::index::SegmentMeta>> {
+}
+
+/// A share's segments, and what `make` kept of each of its documents.
+type Indexed<K> = (Vec<tantivy::index::SegmentMeta>, Vec<K>);
+
+/// Makes and indexes one share (its items with their places) into segments, in order.
+fn index_share<T: Send, K: Send>(
+    job: &ShareJob,
+    share: Vec<(usize, T)>,
+    make: &Make<T, K>,
+) -> Result<Indexed<K>> {
+    let ShareJob {
+        index,
+        f,
+        indexed,
+        helped,
+        share_count,
+    } = *job;
+    let mut kept = Vec::with_capacity(share.len());
     if !helped {
-        return index_docs(
-            index,
-            share
-                .into_iter()
-                .map(|(ord, d)| tantivy_docs(ord as u64, d, f)),
-            indexed,
-            share_count,
-        );
+        let mut failed = None;
+        let docs = made_docs(share, make, f, &mut kept, &mut failed);
+        let metas = index_docs(index, docs, indexed, share_count)?;
+        return match failed {
+            Some(e) => Err(e),
+            None => Ok((metas, kept)),
+        };
     }
     std::thread::scope(|s| {
         // A few corpus documents ahead at most: the queue holds little of the corpus.
         let (tx, rx) = std::sync::mpsc::sync_channel(16);
-        s.spawn(move || {
-            for (ord, d) in share {
-                if tx.send(tantivy_docs(ord as u64, d, f)).is_err() {
+        let maker = s.spawn(move || {
+            let mut failed = None;
+            for docs in made_docs(share, make, f, &mut kept, &mut failed) {
+                if tx.send(docs).is_err() {
                     break; // the indexing stopped on an error
                 }
             }
+            (kept, failed)
         });
-        index_docs(index, rx.into_iter(), indexed, share_count)
+        let metas = index_docs(index, rx.into_iter(), indexed, share_count);
+        let (kept, failed) = maker
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        match failed {
+            Some(e) => Err(e),
+            None => Ok((metas?, kept)),
+        }
     })
+}
+
+/// The tantivy documents of each item of `share`, made in turn; what `make` kept of each goes
+/// into `kept`. Stops at the first item `make` fails on, with the error
+/// in `failed`.
+fn made_docs<'a, T, K>(
+    share: Vec<(usize, T)>,
+    make: &'a Make<T, K>,
+    f: &'a Fields,
+    kept: &'a mut Vec<K>,
+    failed: &'a mut Option<anyhow::Error>,
+) -> impl Iterator<Item = Vec<TantivyDocument>> + 'a
+where
+    T: 'a,
+{
+    share
+        .into_iter()
+        .map_while(move |(ord, item)| match make(ord, item) {
+            Ok((doc, k)) => {
+                kept.push(k);
+                Some(tantivy_docs(ord as u64, doc, f))
+            }
+            Err(e) => {
+                *failed = Some(e);
+                None
+            }
+        })
 }
 
 /// Indexes the documents `made` (each corpus document's, in order) into segments of `index`.
@@ -908,8 +1031,10 @@ mod tests {
 
     fn build_with(shares: usize, dir: &Path) -> Layout {
         let docs = documents();
-        let catalog = Catalog::of(&docs, Vec::new());
-        write_index(docs, &catalog, dir, &|_| {}, shares).unwrap();
+        let passages = docs.iter().map(|d| d.passages.len()).sum();
+        let weight = |d: &Document| d.passages.iter().map(|p| p.text.len() as u64).sum();
+        let make = |_, d: Document| Ok((d, ()));
+        write_index(docs, weight, &make, passages, dir, &|_| {}, shares).unwrap();
         let index = Index::open_in_dir(dir).unwrap();
         schema::register_analyzers(&index);
         let f = Fields::from_schema(&index.schema()).unwrap();

@@ -24,7 +24,7 @@ use std::path::Path;
 use anyhow::{anyhow, bail, Context, Result};
 
 use crate::corpus::names::NameIndex;
-use crate::corpus::{Document, NameKey};
+use crate::corpus::{DocMeta, NameKey, Speaker};
 
 /// The file name in an index directory.
 pub const NAMES_FILE: &str = "names.bin";
@@ -40,28 +40,49 @@ pub struct StoredDoc {
     pub passages: u32,
     pub keys: Vec<NameKey>,
     pub speakers: Vec<String>,
-    /// Its body counts: given ([`StoredDoc::of`]) or where they are in the file read.
+    /// Its body counts: given ([`StoredDoc::of`]), given as `names.bin` stores them
+    /// ([`StoredDoc::of_packed`]), or where they are in the file read.
     body: Body,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 enum Body {
     Given(Vec<(String, u32)>),
+    Packed(Vec<u8>),
     Stored(Range<usize>),
 }
 
 impl StoredDoc {
-    /// The entry of document `d`, indexed under `serial`, with the keys its speakers were
-    /// named by and its body counts.
-    pub fn of(d: &Document, serial: u64, keys: Vec<NameKey>, body: Vec<(String, u32)>) -> Self {
+    /// The entry of a document (its metadata, passages and speakers), indexed under `serial`,
+    /// with the keys its speakers were named by and its body counts.
+    pub fn of(
+        serial: u64,
+        (meta, passages, speakers): (&DocMeta, u32, &[Speaker]),
+        keys: Vec<NameKey>,
+        body: Vec<(String, u32)>,
+    ) -> Self {
         StoredDoc {
-            id: d.meta.id.clone(),
+            id: meta.id.clone(),
             serial,
-            source_file: d.meta.source_file.clone(),
-            passages: d.passages.len() as u32,
+            source_file: meta.source_file.clone(),
+            passages,
             keys,
-            speakers: d.speakers.iter().map(|s| s.name.clone()).collect(),
+            speakers: speakers.iter().map(|s| s.name.clone()).collect(),
             body: Body::Given(body),
+        }
+    }
+
+    /// [`StoredDoc::of`] with the body counts packed as `names.bin` stores them (a count, then
+    /// each word and its count: [`crate::corpus::names::PackedInputs::into_body`]).
+    pub fn of_packed(
+        serial: u64,
+        parts: (&DocMeta, u32, &[Speaker]),
+        keys: Vec<NameKey>,
+        body: Vec<u8>,
+    ) -> Self {
+        StoredDoc {
+            body: Body::Packed(body),
+            ..StoredDoc::of(serial, parts, keys, Vec::new())
         }
     }
 }
@@ -90,6 +111,7 @@ impl Names {
     pub fn body(&self, doc: &StoredDoc) -> Result<Vec<(String, u32)>> {
         match &doc.body {
             Body::Given(b) => Ok(b.clone()),
+            Body::Packed(b) => counts(&mut Reader::new(b)),
             Body::Stored(r) => counts(&mut Reader::new(&self.bytes[r.clone()])),
         }
     }
@@ -103,62 +125,70 @@ pub fn write(
     from: Option<&Names>,
     index: &NameIndex,
 ) -> Result<()> {
+    use std::io::Write;
+    let path = dir.join(NAMES_FILE);
+    let failed = || format!("cannot write {NAMES_FILE} in {}", dir.display());
+    let file = std::fs::File::create(&path).with_context(failed)?;
+    // Written as it is made, an entry at a time: a corpus's names are not held twice.
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
     let mut w = Writer::default();
     w.bytes.extend_from_slice(MAGIC);
     w.u32(docs.len() as u32);
     for d in docs {
-        w.str(&d.id);
-        w.u64(d.serial);
-        w.str(&d.source_file);
-        w.u32(d.passages);
-        w.u32(d.keys.len() as u32);
-        for k in &d.keys {
-            w.strs(&k.core);
-            match &k.title {
-                Some(t) => {
-                    w.bytes.push(1);
-                    w.str(t);
-                }
-                None => w.bytes.push(0),
-            }
-            w.str(&k.name);
-            w.u64(k.forms);
-        }
-        w.strs(&d.speakers);
-        let raw = match &d.body {
-            Body::Given(b) => {
-                let mut bw = Writer::default();
-                bw.counts(b);
-                std::borrow::Cow::Owned(bw.bytes)
-            }
-            Body::Stored(r) => {
-                let f = from.context("a stored entry written without its file")?;
-                std::borrow::Cow::Borrowed(&f.bytes[r.clone()])
-            }
-        };
-        w.u32(raw.len() as u32);
-        w.bytes.extend_from_slice(&raw);
+        entry(&mut w, d, from)?;
+        out.write_all(&w.bytes).with_context(failed)?;
+        w.bytes.clear();
     }
-    w.bytes.extend_from_slice(&index.encode());
-    std::fs::write(dir.join(NAMES_FILE), &w.bytes)
-        .with_context(|| format!("cannot write {NAMES_FILE} in {}", dir.display()))
+    out.write_all(&index.encode()).with_context(failed)?;
+    out.flush().with_context(failed)
 }
 
-/// Writes `names.bin` for a full build: `documents` numbered by their place (their keys and
-/// bodies in `names`), and the name index they were resolved with.
-pub fn write_built(
-    dir: &Path,
-    documents: &[Document],
-    names: Vec<crate::corpus::DocNames>,
-    index: &NameIndex,
-) -> Result<()> {
-    let docs: Vec<StoredDoc> = documents
+/// Writes one document's entry.
+fn entry(w: &mut Writer, d: &StoredDoc, from: Option<&Names>) -> Result<()> {
+    w.str(&d.id);
+    w.u64(d.serial);
+    w.str(&d.source_file);
+    w.u32(d.passages);
+    w.u32(d.keys.len() as u32);
+    for k in &d.keys {
+        w.strs(&k.core);
+        match &k.title {
+            Some(t) => {
+                w.bytes.push(1);
+                w.str(t);
+            }
+            None => w.bytes.push(0),
+        }
+        w.str(&k.name);
+        w.u64(k.forms);
+    }
+    w.strs(&d.speakers);
+    let raw = match &d.body {
+        Body::Given(b) => {
+            let mut bw = Writer::default();
+            bw.counts(b);
+            std::borrow::Cow::Owned(bw.bytes)
+        }
+        Body::Packed(b) => std::borrow::Cow::Borrowed(b.as_slice()),
+        Body::Stored(r) => {
+            let f = from.context("a stored entry written without its file")?;
+            std::borrow::Cow::Borrowed(&f.bytes[r.clone()])
+        }
+    };
+    w.u32(raw.len() as u32);
+    w.bytes.extend_from_slice(&raw);
+    Ok(())
+}
+
+/// How many distinct speaker names the entries give.
+pub fn distinct_speakers(docs: &[StoredDoc]) -> usize {
+    let mut speakers: Vec<&str> = docs
         .iter()
-        .zip(names)
-        .enumerate()
-        .map(|(i, (d, n))| StoredDoc::of(d, i as u64, n.keys, n.inputs.body))
+        .flat_map(|d| d.speakers.iter().map(String::as_str))
         .collect();
-    write(dir, &docs, None, index)
+    speakers.sort_unstable();
+    speakers.dedup();
+    speakers.len()
 }
 
 fn decode(bytes: Vec<u8>) -> Result<Names> {
@@ -278,7 +308,7 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::{DocMeta, Speaker};
+    use crate::corpus::Document;
 
     fn doc(id: &str, body: &[(&str, u32)]) -> (Document, Vec<NameKey>, Vec<(String, u32)>) {
         let d = Document {
@@ -317,7 +347,7 @@ mod tests {
             (7, doc("b", &[])),
         ]
         .into_iter()
-        .map(|(serial, (d, keys, body))| StoredDoc::of(&d, serial, keys, body))
+        .map(|(serial, (d, keys, body))| StoredDoc::of(serial, d.parts(), keys, body))
         .collect();
         write(dir.path(), &docs, None, &index).unwrap();
         let back = Names::read(dir.path()).unwrap();
@@ -341,10 +371,26 @@ mod tests {
     }
 
     #[test]
+    fn packed_body_counts_are_stored_as_given_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let (d, keys, body) = doc("a", &[("Oranu", 3), ("Vell", 1)]);
+        let inputs = crate::corpus::names::NameInputs {
+            texts: Vec::new(),
+            body: body.clone(),
+        };
+        let packed = StoredDoc::of_packed(4, d.parts(), keys.clone(), inputs.pack().into_body());
+        let given = StoredDoc::of(5, d.parts(), keys, body.clone());
+        write(dir.path(), &[packed, given], None, &NameIndex::default()).unwrap();
+        let back = Names::read(dir.path()).unwrap();
+        assert_eq!(back.body(&back.docs[0]).unwrap(), body);
+        assert_eq!(back.body(&back.docs[1]).unwrap(), body);
+    }
+
+    #[test]
     fn a_damaged_file_is_not_read() {
         let dir = tempfile::tempdir().unwrap();
         let (d, keys, body) = doc("a", &[("China", 3)]);
-        let docs = [StoredDoc::of(&d, 0, keys, body)];
+        let docs = [StoredDoc::of(0, d.parts(), keys, body)];
         write(dir.path(), &docs, None, &NameIndex::default()).unwrap();
         let p = dir.path().join(NAMES_FILE);
         let bytes = std::fs::read(&p).unwrap();

@@ -247,13 +247,7 @@ fn write_plan(
     let docs: Vec<StoredDoc> = entries.into_iter().map(|e| e.doc).collect();
     super::names::write(tmp, &docs, Some(stored), &index)?;
     write_manifest(tmp, job)?;
-    let mut speakers: Vec<&str> = docs
-        .iter()
-        .flat_map(|d| d.speakers.iter().map(String::as_str))
-        .collect();
-    speakers.sort_unstable();
-    speakers.dedup();
-    Ok((bytes, speakers.len()))
+    Ok((bytes, super::names::distinct_speakers(&docs)))
 }
 
 /// Whether `names.bin` lists the catalog's documents (ids and serials, in order).
@@ -494,7 +488,7 @@ fn assemble(
             }
             passages += doc.passages.len();
             entries.push(Entry {
-                doc: StoredDoc::of(&doc, fr.serial, keys, fr.body),
+                doc: StoredDoc::of(fr.serial, doc.parts(), keys, fr.body),
                 kept: None,
             });
             add.push((fr.serial, doc));
