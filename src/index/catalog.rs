@@ -15,6 +15,7 @@
 //! ```
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -162,7 +163,9 @@ pub struct Records(Arc<Inner>);
 
 #[derive(Default)]
 struct Inner {
-    cells: Vec<OnceLock<DocRecord>>,
+    /// Shared, so that the catalog of an updated index can take the records it has in common
+    /// with the one before ([`Records::adopt`]) instead of decoding them again.
+    cells: Vec<OnceLock<Arc<DocRecord>>>,
     serials: Vec<u64>,
     mapped: Option<Mapped>,
 }
@@ -176,7 +179,7 @@ impl std::fmt::Debug for Records {
 impl From<Vec<DocRecord>> for Records {
     fn from(v: Vec<DocRecord>) -> Records {
         let serials = v.iter().map(|d| d.serial).collect();
-        let cells = v.into_iter().map(OnceLock::from).collect();
+        let cells = v.into_iter().map(|r| OnceLock::from(Arc::new(r))).collect();
         Records(Arc::new(Inner {
             cells,
             serials,
@@ -217,7 +220,35 @@ impl Records {
                 return None;
             }
         };
-        Some(cell.get_or_init(|| r))
+        Some(cell.get_or_init(|| Arc::new(r)))
+    }
+
+    /// Takes the records decoded in `before` (the catalog this one replaces) whose stored form
+    /// this one has too, so that they are not decoded again; returns how many. Records are
+    /// matched by serial number and taken only when their stored bytes are the same.
+    pub fn adopt(&self, before: &Records) -> usize {
+        let (Some(m), Some(old)) = (&self.0.mapped, &before.0.mapped) else {
+            return 0;
+        };
+        let old_place: HashMap<u64, usize> = before
+            .serials()
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| (s, i))
+            .collect();
+        let mut taken = 0;
+        for (i, cell) in self.0.cells.iter().enumerate() {
+            let Some(&j) = old_place.get(&self.0.serials[i]) else {
+                continue;
+            };
+            let Some(r) = before.0.cells[j].get() else {
+                continue;
+            };
+            if cell.get().is_none() && m.record(i) == old.record(j) && cell.set(r.clone()).is_ok() {
+                taken += 1;
+            }
+        }
+        taken
     }
 
     /// Decodes every record not decoded yet, on all cores (before a walk over all of them).
@@ -405,6 +436,45 @@ mod tests {
         assert_eq!(o.documents, c.documents);
         assert_eq!((o.built_at, o.passages, &o.warnings), (7, 9, &c.warnings));
         assert!(o.documents.get(3).is_none());
+    }
+
+    #[test]
+    fn an_updated_catalog_takes_the_decoded_records_it_shares_with_the_one_before() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let write = |dir: &Path, records: Vec<DocRecord>| {
+            let c = Catalog {
+                schema_version: SCHEMA_VERSION,
+                documents: Records::from(records),
+                ..Default::default()
+            };
+            c.write(dir).unwrap();
+            Catalog::open(dir).unwrap()
+        };
+        let before = write(
+            a.path(),
+            vec![record("a", 0), record("b", 1), record("c", 2)],
+        );
+        let mut changed = record("a", 0);
+        changed.passages = 4;
+        let after = write(
+            b.path(),
+            vec![
+                changed.clone(),
+                record("n", 7),
+                record("c", 2),
+                record("b", 1),
+            ],
+        );
+        // Nothing decoded before: nothing to take.
+        assert_eq!(after.documents.adopt(&before.documents), 0);
+        before.documents.decode_all();
+        // "b" and "c", whatever their places; not "a", whose record changed.
+        assert_eq!(after.documents.adopt(&before.documents), 2);
+        assert_eq!(after.documents.adopt(&before.documents), 0);
+        let ids: Vec<&str> = after.documents.iter().map(|r| r.meta.id.as_str()).collect();
+        assert_eq!(ids, ["a", "n", "c", "b"]);
+        assert_eq!(after.documents[0], changed);
+        assert_eq!(after.documents[3], record("b", 1));
     }
 
     #[test]

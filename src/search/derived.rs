@@ -90,7 +90,9 @@ impl Derived {
         {
             return s.derived;
         }
+        let started = std::time::Instant::now();
         let derived = Derived::of(&ix.catalog);
+        let made = started.elapsed();
         let stored = Stored {
             binary,
             built_at: ix.catalog.built_at,
@@ -99,6 +101,11 @@ impl Derived {
         };
         // A read-only data directory only costs the next start the same work again.
         let _ = store(&ix.dir, &stored);
+        tracing::debug!(
+            "derived: made in {:.3} s, stored in {:.3} s",
+            made.as_secs_f64(),
+            (started.elapsed() - made).as_secs_f64()
+        );
         stored.derived
     }
 }

@@ -206,6 +206,18 @@ impl Engine {
         Ok(r)
     }
 
+    /// The snapshot of an index that follows the one in service: it takes the catalog records
+    /// the two have in common, decoded already, instead of decoding them again (at a million
+    /// passages that was half of what making the new snapshot took).
+    fn successor(&self, ix: index::OpenIndex) -> Snapshot {
+        let taken = ix
+            .catalog
+            .documents
+            .adopt(&self.snapshot().ix.catalog.documents);
+        tracing::debug!("snapshot: {taken} catalog records taken from the one before");
+        Snapshot::new(ix, self.opts.clone())
+    }
+
     fn refresh_now(&self, force: bool, progress: &dyn Fn(BuildEvent)) -> Result<Refresh> {
         let _one = self.refreshing.lock().unwrap_or_else(|e| e.into_inner());
         let o = &self.opts;
@@ -223,7 +235,7 @@ impl Engine {
                 return Ok(Refresh::Unchanged);
             }
             if let Ok(ix) = index::open_dir(&o.data_dir.join(&cur.dir), &cur) {
-                self.swap(Snapshot::new(ix, o.clone()));
+                self.swap(self.successor(ix));
                 return Ok(Refresh::Reopened);
             }
         }
@@ -234,7 +246,7 @@ impl Engine {
             files,
             progress,
         )?;
-        self.swap(Snapshot::new(ix, o.clone()));
+        self.swap(self.successor(ix));
         Ok(match report {
             None => Refresh::Reopened,
             Some(r) if r.changes.is_some() => Refresh::Updated(r),
