@@ -727,8 +727,8 @@ const MIN_SHARE_BYTES: u64 = 16 << 20;
 /// among the shares (`index.writer_memory_mb`; a smaller budget makes more, smaller segments).
 static WRITER_BUDGET: std::sync::atomic::AtomicUsize =
     std::sync::atomic::AtomicUsize::new(DEFAULT_WRITER_BUDGET);
-/// 100 MB per share on a 2-core machine.
-const DEFAULT_WRITER_BUDGET: usize = 200_000_000;
+/// 40 MB per share on a 2-core machine (the `index.writer_memory_mb` default).
+const DEFAULT_WRITER_BUDGET: usize = 80 << 20;
 /// Least memory a segment writer gets.
 const MIN_WRITER_MEMORY: usize = 16_000_000;
 
