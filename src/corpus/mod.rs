@@ -423,23 +423,7 @@ impl Corpus {
     /// Builds the corpus from files read and parsed, in corpus order: the first file with an id
     /// keeps it, and every name is resolved with what all the documents say.
     pub fn from_parsed(files: Vec<ReadFile>) -> Corpus {
-        let mut warnings = Vec::new();
-        let mut parsed: Vec<ParsedDocument> = Vec::new();
-        let mut seen: HashMap<String, String> = HashMap::new();
-        for (name, result) in files {
-            match result {
-                Ok(p) => {
-                    if let Some(first) = seen.get(&p.meta.id) {
-                        warnings.push(duplicate_warning(&name, &p.meta.id, first));
-                        continue;
-                    }
-                    warnings.extend(file_warnings(&name, &p));
-                    seen.insert(p.meta.id.clone(), name);
-                    parsed.push(p);
-                }
-                Err(e) => warnings.push(skip_warning(&name, &e)),
-            }
-        }
+        let (parsed, warnings) = served(files, |p| &p.meta.id, file_warnings);
         let inputs = crate::par::map(&parsed, name_inputs);
         let index = name_index(&inputs, |i| Cow::Borrowed(i));
         let resolved = crate::par::map_into(parsed.into_iter().enumerate().collect(), |(i, p)| {
@@ -520,23 +504,8 @@ impl Survey {
             });
             (name, seen)
         });
-        let mut warnings = Vec::new();
-        let mut docs: Vec<Surveyed> = Vec::new();
-        let mut first_of: HashMap<String, usize> = HashMap::new();
-        for (name, seen) in seen {
-            match seen {
-                Ok((doc, file_warnings)) => {
-                    if let Some(&first) = first_of.get(&doc.id) {
-                        warnings.push(duplicate_warning(&name, &doc.id, &docs[first].name));
-                        continue;
-                    }
-                    warnings.extend(file_warnings);
-                    first_of.insert(doc.id.clone(), docs.len());
-                    docs.push(doc);
-                }
-                Err(e) => warnings.push(skip_warning(&name, &e)),
-            }
-        }
+        let (docs, warnings) = served(seen, |(d, _)| &d.id, |_, (_, w)| w.clone());
+        let mut docs: Vec<Surveyed> = docs.into_iter().map(|(d, _)| d).collect();
         let name_index = name_index(&docs, |d| Cow::Owned(d.inputs.unpack()));
         for d in &mut docs {
             d.inputs.keep_body();
@@ -613,6 +582,35 @@ pub fn read_files(dir: &Path, files: &[PathBuf], canonical_base: &str) -> Vec<Re
         let parsed = read_text(path).and_then(|t| parse_document(&name, &t, canonical_base));
         (name, parsed)
     })
+}
+
+/// The documents served of files read in corpus order (name, document or why not), with the
+/// warnings in file order: a file that could not be read is skipped, and so is one whose
+/// document id an earlier file has (the first keeps it). `id` gives a document's id, `warnings`
+/// the warnings of the file it came from.
+fn served<T>(
+    files: Vec<(String, Result<T, SkipReason>)>,
+    id: impl Fn(&T) -> &String,
+    warnings_of: impl Fn(&str, &T) -> Vec<String>,
+) -> (Vec<T>, Vec<String>) {
+    let mut warnings = Vec::new();
+    let mut docs = Vec::new();
+    let mut first: HashMap<String, String> = HashMap::new();
+    for (name, result) in files {
+        match result {
+            Ok(d) => {
+                if let Some(f) = first.get(id(&d)) {
+                    warnings.push(duplicate_warning(&name, id(&d), f));
+                    continue;
+                }
+                warnings.extend(warnings_of(&name, &d));
+                first.insert(id(&d).clone(), name);
+                docs.push(d);
+            }
+            Err(e) => warnings.push(skip_warning(&name, &e)),
+        }
+    }
+    (docs, warnings)
 }
 
 /// The warning for a file that is skipped.
