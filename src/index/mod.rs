@@ -450,6 +450,29 @@ fn build_locked(
 /// it) and its `names.bin` entry.
 type Made = (Vec<u8>, names::StoredDoc);
 
+/// Writes a build's `catalog.bin` (its `head`, and the `records` as stored) and `names.bin`
+/// (the `stored` entries, same order, and the name index), each on a thread of its own.
+fn write_catalog_and_names(
+    dir: &Path,
+    head: &Catalog,
+    records: &[Vec<u8>],
+    stored: &[names::StoredDoc],
+    name_index: &corpus::names::NameIndex,
+) -> Result<()> {
+    std::thread::scope(|s| {
+        let names = s.spawn(|| names::write(dir, stored, None, name_index));
+        let entries = records.iter().zip(stored);
+        let catalog_written = head.write_records(
+            dir,
+            entries.map(|(r, d)| (d.serial, d.id.as_str(), Cow::Borrowed(r.as_slice()))),
+        );
+        let names_written = names
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        catalog_written.and(names_written)
+    })
+}
+
 /// Builds tried before a corpus that keeps changing under the build is an error.
 const MAX_BUILD_ATTEMPTS: usize = 3;
 
@@ -472,7 +495,6 @@ fn build_from(
     let paths: Vec<PathBuf> = job.files.iter().map(|f| corpus_dir.join(&f.name)).collect();
     let mut survey = Survey::of(corpus_dir, &paths, canonical_base);
     let surveyed = started.elapsed();
-    {}
     for w in &survey.warnings {
         tracing::warn!("{w}");
     }
@@ -501,19 +523,7 @@ fn build_from(
         passages,
         ..Catalog::of(Vec::new(), survey.warnings)
     };
-    let written = std::thread::scope(|s| {
-        let names = s.spawn(|| names::write(&tmp, &stored, None, &survey.name_index));
-        let entries = records.iter().zip(&stored);
-        let catalog_written = head.write_records(
-            &tmp,
-            entries.map(|(r, d)| (d.serial, d.id.as_str(), Cow::Borrowed(r.as_slice()))),
-        );
-        let names_written = names
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        catalog_written.and(names_written)
-    });
-    written?;
+    write_catalog_and_names(&tmp, &head, &records, &stored, &survey.name_index)?;
     let speakers = names::distinct_speakers(&stored);
     drop((records, stored, survey.name_index));
     update::write_manifest(&tmp, job)?;

@@ -224,7 +224,7 @@ impl Engine {
         if force {
             let (ix, report) =
                 index::build(&o.corpus_dir, &o.data_dir, &o.canonical_base, progress)?;
-            self.swap(Snapshot::new(ix, o.clone()));
+            self.swap(self.successor(ix));
             return Ok(Refresh::Rebuilt(report));
         }
         // One scan of the corpus serves the check and the update.
