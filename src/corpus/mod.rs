@@ -274,63 +274,111 @@ const MAX_COLLECTION_DEPTH: usize = 4;
 /// and folders are ignored, and folders reached through a symbolic link are not entered (a link
 /// cannot pull files from elsewhere into the corpus, nor loop).
 pub fn corpus_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    Ok(listed(dir, false)?.into_iter().map(|(p, _)| p).collect())
+    Ok(listed(dir, false)?.into_iter().map(|f| f.path).collect())
 }
 
-/// [`corpus_files`] with each file's metadata (`None`: gone since listed). The metadata is
-/// read through the listing's directory handle, by name within its folder: stating 30,000
-/// files by their whole paths walked every path again and was most of a cold `ask`.
-pub fn corpus_files_stated(dir: &Path) -> std::io::Result<Vec<(PathBuf, Option<Metadata>)>> {
+/// A corpus file as [`corpus_files_stated`] lists it.
+#[derive(Debug)]
+pub struct Listed {
+    /// Its [`corpus_name`], made while listing.
+    pub name: String,
+    pub path: PathBuf,
+    /// `None`: not asked for, or gone since listed.
+    pub metadata: Option<Metadata>,
+}
+
+/// [`corpus_files`] with each file's name and metadata. The metadata is read through the
+/// listing's directory handle, by name within its folder: stating 30,000 files by their whole
+/// paths walked every path again and was most of a cold `ask`.
+pub fn corpus_files_stated(dir: &Path) -> std::io::Result<Vec<Listed>> {
     listed(dir, true)
 }
 
-fn listed(dir: &Path, stat: bool) -> std::io::Result<Vec<(PathBuf, Option<Metadata>)>> {
-    let mut files = Vec::new();
-    walk(dir, 0, stat, &mut files)?;
-    files.sort_by_cached_key(|(p, _)| corpus_name(dir, p));
-    Ok(files)
+/// Files from which [`corpus_files_stated`] reads their metadata on all cores at once (a
+/// `stat` is a few microseconds, and tens of thousands of them were most of a cold `ask`).
+const SPREAD_STATS: usize = 2_000;
+
+fn listed(dir: &Path, stat: bool) -> std::io::Result<Vec<Listed>> {
+    let mut found = Vec::new();
+    walk(dir, "", 0, &mut found)?;
+    found.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+    if !stat {
+        return Ok(found.into_iter().map(|f| f.unstated()).collect());
+    }
+    Ok(match found.len() >= SPREAD_STATS {
+        true => crate::par::map_into(found, Found::stated),
+        false => found.into_iter().map(Found::stated).collect(),
+    })
 }
 
-fn walk(
-    dir: &Path,
-    depth: usize,
-    stat: bool,
-    out: &mut Vec<(PathBuf, Option<Metadata>)>,
-) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)?.filter_map(Result::ok) {
-        let path = entry.path();
-        let hidden = entry
-            .file_name()
-            .to_str()
-            .is_none_or(|n| n.starts_with('.'));
-        if hidden {
-            continue;
+/// A corpus file as the directory listing gave it.
+struct Found {
+    name: String,
+    path: PathBuf,
+    /// Its directory entry, whose metadata is read through the directory's handle (`None`: a
+    /// symbolic link, whose target's metadata is wanted).
+    entry: Option<std::fs::DirEntry>,
+}
+
+impl Found {
+    fn stated(self) -> Listed {
+        let metadata = match &self.entry {
+            Some(e) => e.metadata().ok(),
+            None => std::fs::metadata(&self.path).ok(),
+        };
+        Listed {
+            metadata,
+            ..self.unstated()
         }
+    }
+
+    fn unstated(self) -> Listed {
+        Listed {
+            name: self.name,
+            path: self.path,
+            metadata: None,
+        }
+    }
+}
+
+/// Lists the corpus files of `dir`, whose name within the corpus is `rel` (empty at the top).
+fn walk(dir: &Path, rel: &str, depth: usize, out: &mut Vec<Found>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)?.filter_map(Result::ok) {
+        let file_name = entry.file_name();
+        // A name that is not UTF-8 is left out like a hidden one: no warning or citation
+        // could name it.
+        let Some(own) = file_name.to_str().filter(|n| !n.starts_with('.')) else {
+            continue;
+        };
         let Ok(kind) = entry.file_type() else {
             continue;
         };
+        let name = match rel {
+            "" => own.to_string(),
+            _ => format!("{rel}/{own}"),
+        };
+        let path = entry.path();
         if kind.is_dir() {
             if depth < MAX_COLLECTION_DEPTH {
                 // An unreadable subfolder is left out; the rest of the corpus is served.
-                let _ = walk(&path, depth + 1, stat, out);
+                let _ = walk(&path, &name, depth + 1, out);
             }
             continue;
         }
-        let wanted = path
+        let wanted = Path::new(own)
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| CORPUS_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)));
         // The entry's type comes with the directory listing; only a symbolic link needs a
         // `stat` to tell whether it leads to a file (at 30,000 files that stat was a quarter
         // of a cold `ask`).
-        let file = kind.is_file() || (kind.is_symlink() && path.is_file());
-        if wanted && file {
-            let md = match stat {
-                false => None,
-                true if kind.is_symlink() => std::fs::metadata(&path).ok(),
-                true => entry.metadata().ok(),
-            };
-            out.push((path, md));
+        let link = kind.is_symlink();
+        if wanted && (kind.is_file() || (link && path.is_file())) {
+            out.push(Found {
+                name,
+                path,
+                entry: (!link).then_some(entry),
+            });
         }
     }
     Ok(())

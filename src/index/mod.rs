@@ -174,8 +174,8 @@ pub fn scan(corpus_dir: &Path) -> Result<Vec<FileStamp>> {
     let files = crate::corpus::corpus_files_stated(corpus_dir)
         .with_context(|| format!("cannot read the corpus directory {}", corpus_dir.display()))?;
     // A file removed since the directory was listed is simply not there.
-    let stamps = files.into_iter().filter_map(|(f, md)| {
-        let md = md?;
+    let stamps = files.into_iter().filter_map(|f| {
+        let md = f.metadata?;
         let mtime_ns = md
             .modified()
             .ok()
@@ -183,7 +183,7 @@ pub fn scan(corpus_dir: &Path) -> Result<Vec<FileStamp>> {
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(0);
         Some(FileStamp {
-            name: crate::corpus::corpus_name(corpus_dir, &f),
+            name: f.name,
             size: md.len(),
             mtime_ns,
         })
@@ -293,8 +293,9 @@ pub(crate) struct Job<'a> {
 }
 
 /// The index in service whatever corpus it was built from, if it opens (a damaged one is moved
-/// aside, as [`open_current`] does).
-fn open_current_any(data_dir: &Path) -> Option<OpenIndex> {
+/// aside, as [`open_current`] does). Whether it is current is the caller's to check: its
+/// `fingerprint` against [`fingerprint_of`] a scan.
+pub fn open_current_any(data_dir: &Path) -> Option<OpenIndex> {
     let cur = current(data_dir)?;
     open_current(data_dir, &cur.fingerprint)
 }
@@ -1121,5 +1122,40 @@ mod tests {
         assert_eq!(places, vec![vec![0, 1, 2], vec![3, 4, 5, 6], vec![7]]);
         assert_eq!(shares(vec![1u64; 2], 5, |w| *w).len(), 2);
         assert!(shares(Vec::<u64>::new(), 2, |w| *w).is_empty());
+    }
+
+    /// A corpus big enough to be stated on all cores gives the stamps one `stat` per file gives,
+    /// in name order, subfolders included; other files and hidden ones are left out.
+    #[test]
+    fn a_big_scan_gives_every_stamp_in_name_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("guild-1");
+        std::fs::create_dir(&sub).unwrap();
+        let mut expected = Vec::new();
+        for i in 0..2_500 {
+            let (folder, prefix) = if i % 3 == 0 {
+                (&sub, "guild-1/")
+            } else {
+                (&dir.path().to_path_buf(), "")
+            };
+            let name = format!("doc-{i:05}.txt");
+            std::fs::write(folder.join(&name), "x".repeat(i % 17)).unwrap();
+            let md = std::fs::metadata(folder.join(&name)).unwrap();
+            let mtime_ns = md
+                .modified()
+                .unwrap()
+                .duration_since(UNIX_EPOCH)
+                .unwrap()
+                .as_nanos();
+            expected.push(FileStamp {
+                name: format!("{prefix}{name}"),
+                size: md.len(),
+                mtime_ns: mtime_ns as u64,
+            });
+        }
+        std::fs::write(dir.path().join(".hidden.txt"), "x").unwrap();
+        std::fs::write(dir.path().join("notes.pdf"), "x").unwrap();
+        expected.sort_by(|a, b| a.name.cmp(&b.name));
+        assert_eq!(scan(dir.path()).unwrap(), expected);
     }
 }

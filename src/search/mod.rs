@@ -136,13 +136,39 @@ impl Engine {
         opts: EngineOptions,
         progress: &dyn Fn(BuildEvent),
     ) -> Result<(Engine, Option<BuildReport>)> {
-        let (ix, report) = index::open_or_build(
+        let (files, in_service) = Self::scan_while_opening(&opts)?;
+        let fp = index::fingerprint_of(&files, &opts.canonical_base);
+        if let Some(s) = in_service.filter(|s| s.ix.fingerprint == fp) {
+            return Ok((Self::with(s, opts), None));
+        }
+        let (ix, report) = index::open_or_build_scanned(
             &opts.corpus_dir,
             &opts.data_dir,
             &opts.canonical_base,
+            files,
             progress,
         )?;
         Ok((Self::with(Snapshot::new(ix, opts.clone()), opts), report))
+    }
+
+    /// Scans the corpus and, meanwhile, opens the index in service, whatever corpus it was
+    /// built from. At scale the scan (tens of thousands of `stat`s) is most of a cold start and
+    /// opening (catalog, lexicon, segments) much of the rest; the index in service is nearly
+    /// always the current one, and when it is not the caller drops it and updates.
+    fn scan_while_opening(
+        opts: &EngineOptions,
+    ) -> Result<(Vec<index::FileStamp>, Option<Snapshot>)> {
+        std::thread::scope(|s| {
+            let scan = std::thread::Builder::new()
+                .name("scan".into())
+                .spawn_scoped(s, || index::scan(&opts.corpus_dir))?;
+            let in_service =
+                index::open_current_any(&opts.data_dir).map(|ix| Snapshot::new(ix, opts.clone()));
+            let files = scan
+                .join()
+                .map_err(|_| anyhow::anyhow!("the corpus scan failed"))??;
+            Ok((files, in_service))
+        })
     }
 
     /// Rebuilds the index from the corpus now, then opens it.
