@@ -250,6 +250,11 @@ pub(crate) fn progress() -> impl Fn(BuildEvent) {
 pub fn open_engine(s: &Settings) -> Result<Engine> {
     let (engine, report) =
         Engine::open_with_progress(EngineOptions::from_settings(s), &progress())?;
+    log_build(report);
+    Ok(engine)
+}
+
+fn log_build(report: Option<crate::index::BuildReport>) {
     if let Some(r) = report {
         tracing::info!(
             documents = r.documents,
@@ -258,7 +263,6 @@ pub fn open_engine(s: &Settings) -> Result<Engine> {
             "index built"
         );
     }
-    Ok(engine)
 }
 
 /// Runs a command; returns the process exit code.
@@ -277,7 +281,6 @@ pub fn run(cli: Cli) -> Result<i32> {
             speaker,
             doc,
         } => {
-            let engine = open_engine(&s)?;
             let req = AskRequest {
                 question: question.join(" "),
                 speaker,
@@ -285,7 +288,9 @@ pub fn run(cli: Cli) -> Result<i32> {
                 limit: limit.unwrap_or(0),
                 ..Default::default()
             };
-            let a = engine.ask(&req);
+            let (engine, a, report) =
+                Engine::open_answering(EngineOptions::from_settings(&s), &req, &progress())?;
+            log_build(report);
             if json {
                 println!("{}", serde_json::to_string_pretty(&AskJson::from(&a))?);
             } else {

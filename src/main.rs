@@ -17,6 +17,17 @@ fn return_freed_memory() {
     }
 }
 
+/// A command whose output is piped into a program that stops reading (`archivist ask … | head`)
+/// ends quietly, as Unix tools do, instead of panicking on the failed write. Only for commands
+/// that print and exit: the bot keeps Rust's default (a closed pipe is an error to handle).
+fn quiet_on_closed_pipe() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: restores the default disposition of one signal; called before any thread.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() {
     return_freed_memory();
     let cli = archivist::cli::Cli::parse();
@@ -25,6 +36,9 @@ fn main() {
         cli.command,
         archivist::cli::Command::Serve { .. } | archivist::cli::Command::ServeHttp { .. }
     );
+    if !serving {
+        quiet_on_closed_pipe();
+    }
     init_logging(if serving { "info" } else { "warn" });
     let code = match archivist::cli::run(cli) {
         Ok(code) => code,

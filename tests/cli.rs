@@ -118,3 +118,45 @@ fn index_prints_a_summary() {
     assert!(text.contains("indexed 5 documents"), "{text}");
     assert!(text.contains("no warnings"));
 }
+
+/// `ask` answers from the index in service while it checks the corpus; when a file changed
+/// since, that answer is dropped and the question answered from the updated index.
+#[test]
+fn ask_answers_from_a_corpus_changed_since_the_last_run() {
+    let data = tempfile::tempdir().unwrap();
+    let corpus = tempfile::tempdir().unwrap();
+    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    for f in std::fs::read_dir(&seeds).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, corpus.path().join(f.file_name().unwrap())).unwrap();
+    }
+    let corpus_arg = corpus.path().to_str().unwrap();
+    let ask = |q: &str| -> serde_json::Value {
+        let out = archivist(
+            data.path(),
+            &["--corpus", corpus_arg, "ask", "--json", "--limit", "3", q],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let before = ask("what did the camel drivers say about the saltmarsh");
+    assert!(
+        before["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["doc_id"] != "990001"),
+        "{before}"
+    );
+    // Another document of the same kind: a seed with another id and a paragraph of its own.
+    let seed = std::fs::read_to_string(seeds.join("000_9e68b308488a9da8.txt")).unwrap();
+    let added = seed.replace("118200", "990001")
+        + "\n\nThe camel drivers said the saltmarsh road was flooded for a week.\n";
+    std::fs::write(corpus.path().join("added.txt"), added).unwrap();
+    let after = ask("what did the camel drivers say about the saltmarsh");
+    assert_eq!(after["results"][0]["doc_id"], "990001", "{after}");
+}

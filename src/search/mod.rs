@@ -136,10 +136,33 @@ impl Engine {
         opts: EngineOptions,
         progress: &dyn Fn(BuildEvent),
     ) -> Result<(Engine, Option<BuildReport>)> {
-        let (files, in_service) = Self::scan_while_opening(&opts)?;
+        Self::open_then(opts, progress, |_| ()).map(|(e, report, _)| (e, report))
+    }
+
+    /// [`Engine::open_with_progress`] for one question (`archivist ask`): the index in service
+    /// answers it while the corpus is checked, and that answer stands when the index is current;
+    /// otherwise the question is answered once the index is brought up to date.
+    pub fn open_answering(
+        opts: EngineOptions,
+        req: &AskRequest,
+        progress: &dyn Fn(BuildEvent),
+    ) -> Result<(Engine, Answer, Option<BuildReport>)> {
+        let (engine, report, early) = Self::open_then(opts, progress, |s| s.ask(req))?;
+        let answer = early.unwrap_or_else(|| engine.ask(req));
+        Ok((engine, answer, report))
+    }
+
+    /// Opens the engine; `first` runs on the index in service while the corpus is scanned, and
+    /// its result is returned when that index is current.
+    fn open_then<T>(
+        opts: EngineOptions,
+        progress: &dyn Fn(BuildEvent),
+        first: impl FnOnce(&Snapshot) -> T,
+    ) -> Result<(Engine, Option<BuildReport>, Option<T>)> {
+        let (files, in_service) = Self::scan_while_opening(&opts, first)?;
         let fp = index::fingerprint_of(&files, &opts.canonical_base);
-        if let Some(s) = in_service.filter(|s| s.ix.fingerprint == fp) {
-            return Ok((Self::with(s, opts), None));
+        if let Some((s, done)) = in_service.filter(|(s, _)| s.ix.fingerprint == fp) {
+            return Ok((Self::with(s, opts), None, Some(done)));
         }
         let (ix, report) = index::open_or_build_scanned(
             &opts.corpus_dir,
@@ -148,22 +171,31 @@ impl Engine {
             files,
             progress,
         )?;
-        Ok((Self::with(Snapshot::new(ix, opts.clone()), opts), report))
+        Ok((
+            Self::with(Snapshot::new(ix, opts.clone()), opts),
+            report,
+            None,
+        ))
     }
 
     /// Scans the corpus and, meanwhile, opens the index in service, whatever corpus it was
-    /// built from. At scale the scan (tens of thousands of `stat`s) is most of a cold start and
-    /// opening (catalog, lexicon, segments) much of the rest; the index in service is nearly
-    /// always the current one, and when it is not the caller drops it and updates.
-    fn scan_while_opening(
+    /// built from, and runs `first` on it. At scale the scan (tens of thousands of `stat`s) is
+    /// most of a cold start, and opening (catalog, lexicon, segments) and a first question much
+    /// of the rest; the index in service is nearly always the current one, and when it is not
+    /// the caller drops it and updates.
+    fn scan_while_opening<T>(
         opts: &EngineOptions,
-    ) -> Result<(Vec<index::FileStamp>, Option<Snapshot>)> {
+        first: impl FnOnce(&Snapshot) -> T,
+    ) -> Result<(Vec<index::FileStamp>, Option<(Snapshot, T)>)> {
         std::thread::scope(|s| {
             let scan = std::thread::Builder::new()
                 .name("scan".into())
                 .spawn_scoped(s, || index::scan(&opts.corpus_dir))?;
-            let in_service =
-                index::open_current_any(&opts.data_dir).map(|ix| Snapshot::new(ix, opts.clone()));
+            let in_service = index::open_current_any(&opts.data_dir).map(|ix| {
+                let snap = Snapshot::new(ix, opts.clone());
+                let done = first(&snap);
+                (snap, done)
+            });
             let files = scan
                 .join()
                 .map_err(|_| anyhow::anyhow!("the corpus scan failed"))??;
