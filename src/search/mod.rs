@@ -99,6 +99,9 @@ pub struct Engine {
     scopes: scope::ScopeCache,
 }
 
+/// The index in service, opened while the corpus was scanned, and what ran on it.
+type Opened<T> = (Snapshot, T);
+
 /// What [`Engine::refresh`] did.
 #[derive(Debug)]
 pub enum Refresh {
@@ -186,7 +189,7 @@ impl Engine {
     fn scan_while_opening<T>(
         opts: &EngineOptions,
         first: impl FnOnce(&Snapshot) -> T,
-    ) -> Result<(Vec<index::FileStamp>, Option<(Snapshot, T)>)> {
+    ) -> Result<(Vec<index::FileStamp>, Option<Opened<T>>)> {
         std::thread::scope(|s| {
             let scan = std::thread::Builder::new()
                 .name("scan".into())
