@@ -157,7 +157,12 @@ fn run(engine: &Engine, events: &Receiver<()>, every: Duration, mode: Mode, stop
     let mut last = Instant::now();
     let mut checked = Instant::now();
     while !stop.load(Ordering::Relaxed) {
-        match events.recv_timeout(tick) {
+        // Wake when a burst's quiet time is up, not on the next tick after it.
+        let wait = first.map_or(tick, |f| {
+            let due = (last + DEBOUNCE).min(f + MAX_DELAY);
+            due.saturating_duration_since(Instant::now()).min(tick)
+        });
+        match events.recv_timeout(wait) {
             Ok(()) => {
                 last = Instant::now();
                 first.get_or_insert(last);
