@@ -4,7 +4,9 @@
 //! words stand together (`phrased`). What comes out is the best `k` passages by that score,
 //! and how many passages matched in all; re-scoring is the next stage's.
 
-use tantivy::collector::{Collector, Count, TopDocs};
+use std::collections::HashMap;
+
+use tantivy::collector::{Collector, Count};
 use tantivy::query::{
     AllQuery, BitSetDocSet, BooleanQuery, BoostQuery, ConstScoreQuery, ConstScorer, EnableScoring,
     Occur, Query, Scorer, TermQuery, Weight,
@@ -162,7 +164,7 @@ impl Run<'_> {
         terms: &[Term],
         unfiltered: bool,
     ) -> Option<(usize, Vec<(f32, DocAddress)>)> {
-        let by_score = TopDocs::with_limit(self.k).order_by_score();
+        let floor = Floor::default();
         let per_segment = each_segment(self.searcher, self.spread, |ord| {
             let seg = self.searcher.segment_reader(ord);
             // (The index is built whole and never has deleted passages; were it to have some,
@@ -172,18 +174,60 @@ impl Run<'_> {
             } else {
                 Count.collect_segment(self.weight, ord, seg)?
             };
-            Ok::<_, tantivy::TantivyError>((
-                count,
-                by_score.collect_segment(self.weight, ord, seg)?,
-            ))
+            Ok::<_, tantivy::TantivyError>((count, self.top_in(self.weight, ord, seg, &floor)?))
         });
         let per_segment = per_segment
             .into_iter()
             .collect::<Result<Vec<_>, _>>()
             .ok()?;
         let (counts, tops): (Vec<_>, Vec<_>) = per_segment.into_iter().unzip();
-        let by_words = by_score.merge_fruits(tops).ok()?;
+        let mut by_words: Vec<(f32, DocAddress)> = tops.into_iter().flatten().collect();
+        by_words.sort_by(best_first);
+        by_words.truncate(self.k);
         Some((counts.into_iter().sum(), by_words))
+    }
+
+    /// The best `k` passages of one segment by `weight` (deleted ones left out), best
+    /// first. The search starts from `floor`, the best k-th score another segment has found so
+    /// far, and raises it: a passage below it cannot enter the top k of the whole index, and
+    /// block-max WAND skips the blocks of postings that cannot reach it.
+    fn top_in(
+        &self,
+        weight: &dyn Weight,
+        ord: u32,
+        seg: &tantivy::SegmentReader,
+        floor: &Floor,
+    ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+        let mut heap = std::collections::BinaryHeap::<Worst>::with_capacity(self.k + 1);
+        let alive = seg.alive_bitset();
+        let k = self.k;
+        let mut threshold = floor.below();
+        weight.for_each_pruning(threshold, seg, &mut |doc, score| {
+            if alive.is_some_and(|a| a.is_deleted(doc)) {
+                return threshold;
+            }
+            heap.push(Worst { score, doc });
+            if heap.len() > k {
+                heap.pop();
+            }
+            // Full: a later passage of this segment must beat the k-th (an equal score loses
+            // on its address); from another segment, an equal score may still win on it.
+            threshold = match heap.len() == k {
+                true => {
+                    let kth = heap.peek().map_or(f32::MIN, |w| w.score);
+                    floor.raise(kth);
+                    kth.max(floor.below())
+                }
+                false => floor.below(),
+            };
+            threshold
+        })?;
+        let mut top: Vec<(f32, DocAddress)> = heap
+            .into_iter()
+            .map(|w| (w.score, DocAddress::new(ord, w.doc)))
+            .collect();
+        top.sort_by(best_first);
+        Ok(top)
     }
 
     /// The best `k` passages holding a phrase, by words and phrase bonuses together (empty
@@ -361,6 +405,67 @@ fn exact_scores(
     out
 }
 
+/// Tantivy's order of search results: higher score first, then lower address.
+fn best_first(a: &(f32, DocAddress), b: &(f32, DocAddress)) -> std::cmp::Ordering {
+    b.0.partial_cmp(&a.0)
+        .unwrap_or(std::cmp::Ordering::Equal)
+        .then_with(|| a.1.cmp(&b.1))
+}
+
+/// A passage of a segment's top k, ordered so that a max-heap's top is the one to drop first:
+/// the lowest score, and of equal scores the later passage.
+struct Worst {
+    score: f32,
+    doc: tantivy::DocId,
+}
+
+impl Ord for Worst {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other
+            .score
+            .total_cmp(&self.score)
+            .then_with(|| self.doc.cmp(&other.doc))
+    }
+}
+
+impl PartialOrd for Worst {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Worst {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Worst {}
+
+/// The best k-th score any segment's search has found so far: the k-th best of the whole index
+/// scores at least that. Shared by the segments' searches, on however many threads. Scores are
+/// not negative, so their bits order as the scores do; 0 means none yet.
+#[derive(Default)]
+struct Floor(std::sync::atomic::AtomicU32);
+
+impl Floor {
+    fn raise(&self, score: f32) {
+        if score > 0.0 {
+            self.0
+                .fetch_max(score.to_bits(), std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    /// The threshold a segment's search passes on: just below the floor, so that a passage
+    /// scoring exactly the floor is still seen (it may win its place on its address).
+    fn below(&self) -> f32 {
+        match f32::from_bits(self.0.load(std::sync::atomic::Ordering::Relaxed)) {
+            f if f > 0.0 => f.next_down(),
+            _ => f32::MIN,
+        }
+    }
+}
+
 /// A filter matching documents with any of `terms`, each match scoring 1. A few terms (a
 /// speaker, a surname several speakers share, a document) are term queries, read lazily; many
 /// (the speakers of a role, the documents of a date range) a [`KeySet`].
@@ -379,7 +484,7 @@ fn any_term(terms: Vec<Term>) -> Box<dyn Query> {
                 .map(|t| (Occur::Should, term(t)))
                 .collect(),
         )),
-        _ => Box::new(KeySet { terms }),
+        _ => Box::new(KeySet::new(terms)),
     };
     Box::new(ConstScoreQuery::new(matching, 1.0))
 }
@@ -388,9 +493,57 @@ fn any_term(terms: Vec<Term>) -> Box<dyn Query> {
 /// date range), found by looking each term up and setting its passages in a bitmap. tantivy's
 /// `TermSetQuery` walks the field's whole term dictionary instead, which at 1M passages took
 /// half the time of "the ambassador …" (hundreds of speakers among tens of thousands).
-#[derive(Debug, Clone)]
+///
+/// A question searches its filters several times over (the count, the top k, the phrases, the
+/// scores of the others): each segment's bitmap is made once and kept with the query.
+#[derive(Clone)]
 struct KeySet {
     terms: Vec<Term>,
+    made: std::sync::Arc<std::sync::Mutex<HashMap<tantivy::index::SegmentId, tantivy::BitSet>>>,
+}
+
+impl KeySet {
+    fn new(terms: Vec<Term>) -> KeySet {
+        KeySet {
+            terms,
+            made: Default::default(),
+        }
+    }
+
+    /// The passages of a segment holding any of the terms.
+    fn bits(&self, seg: &tantivy::SegmentReader) -> tantivy::Result<tantivy::BitSet> {
+        let made = self
+            .made
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&seg.segment_id())
+            .cloned();
+        if let Some(bits) = made {
+            return Ok(bits);
+        }
+        let mut bits = tantivy::BitSet::with_max_value(seg.max_doc());
+        if let Some(field) = self.terms.first().map(Term::field) {
+            let inv = seg.inverted_index(field)?;
+            for t in &self.terms {
+                each_posting(&inv, t, |d| {
+                    bits.insert(d);
+                })?;
+            }
+        }
+        self.made
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(seg.segment_id(), bits.clone());
+        Ok(bits)
+    }
+}
+
+impl std::fmt::Debug for KeySet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeySet")
+            .field("terms", &self.terms)
+            .finish()
+    }
 }
 
 impl Query for KeySet {
@@ -411,16 +564,10 @@ impl Weight for KeySet {
         seg: &tantivy::SegmentReader,
         boost: tantivy::Score,
     ) -> tantivy::Result<Box<dyn Scorer>> {
-        let mut bits = tantivy::BitSet::with_max_value(seg.max_doc());
-        if let Some(field) = self.terms.first().map(Term::field) {
-            let inv = seg.inverted_index(field)?;
-            for t in &self.terms {
-                each_posting(&inv, t, |d| {
-                    bits.insert(d);
-                })?;
-            }
-        }
-        Ok(Box::new(ConstScorer::new(BitSetDocSet::from(bits), boost)))
+        Ok(Box::new(ConstScorer::new(
+            BitSetDocSet::from(self.bits(seg)?),
+            boost,
+        )))
     }
 
     fn explain(
@@ -441,6 +588,7 @@ impl Weight for KeySet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tantivy::collector::TopDocs;
     use tantivy::query::TermQuery;
 
     /// The terms of `words` (stemmed as the index stems them) in `field`.
@@ -499,9 +647,7 @@ mod tests {
         let terms = terms_of(text, &words);
         for n in [2, 5, terms.len()] {
             let union = union_of(&terms[..n]);
-            let keys = KeySet {
-                terms: terms[..n].to_vec(),
-            };
+            let keys = KeySet::new(terms[..n].to_vec());
             let docs = |q: &dyn Query| {
                 let mut found = searcher
                     .search(q, &TopDocs::with_limit(10_000).order_by_score())
@@ -541,6 +687,62 @@ mod tests {
                 .map(|seg| union_count(seg, &terms).unwrap())
                 .sum();
             assert_eq!(ours, expected, "{words:?}");
+        }
+    }
+
+    /// The top k by words, found segment by segment from a floor the segments share, is
+    /// tantivy's top k: the same passages in the same order (ties included) with the same
+    /// scores, on one thread or several, with and without a filter.
+    #[test]
+    fn the_top_k_from_a_shared_floor_is_tantivys_top_k() {
+        let (index, text) = super::super::phrased::tests::index();
+        let searcher = index.reader().unwrap().searcher();
+        assert!(searcher.segment_readers().len() > 1);
+        let stats = crate::index::stats::Stats {
+            searcher: &searcher,
+            deleted: &Default::default(),
+            text,
+        };
+        let sets: [&[&str]; 4] = [
+            &["border"],
+            &["border", "illegally", "night"],
+            &["crossed", "the", "fence", "guards", "people", "said"],
+            &["we", "they"],
+        ];
+        for words in sets {
+            let boosted: Vec<(Term, f32)> = terms_of(text, words)
+                .into_iter()
+                .enumerate()
+                .map(|(i, t)| (t, 1.0 / (1.0 + i as f32)))
+                .collect();
+            let filter = vec![any_term(terms_of(text, &["fence", "night"]))];
+            for filters in [Vec::new(), filter] {
+                let query = within(word_query(&boosted), &filters);
+                let scoring = EnableScoring::enabled_from_searcher(&searcher);
+                let weight = query.weight(scoring).unwrap();
+                for (k, spread) in [(1, false), (7, false), (50, true), (400, true)] {
+                    let expected = searcher
+                        .search(query.as_ref(), &TopDocs::with_limit(k).order_by_score())
+                        .unwrap();
+                    let run = Run {
+                        searcher: &searcher,
+                        stats: &stats,
+                        weight: weight.as_ref(),
+                        spread,
+                        k,
+                    };
+                    let terms: Vec<Term> = boosted.iter().map(|(t, _)| t.clone()).collect();
+                    let (_, ours) = run.count_and_top(&terms, filters.is_empty()).unwrap();
+                    let what = format!("{words:?} k={k} filtered={}", !filters.is_empty());
+                    let addrs = |v: &[(f32, DocAddress)]| v.iter().map(|x| x.1).collect::<Vec<_>>();
+                    assert_eq!(addrs(&ours), addrs(&expected), "{what}");
+                    // Block-max WAND adds a passage's scores in an order that depends on where
+                    // its search started: the same score, to the last bits.
+                    for (o, e) in ours.iter().zip(&expected) {
+                        assert!((o.0 - e.0).abs() <= 1e-5 * e.0, "{what}: {o:?} {e:?}");
+                    }
+                }
+            }
         }
     }
 }
