@@ -226,21 +226,10 @@ fn now_nanos() -> u128 {
         .unwrap_or(0)
 }
 
-/// Opens the index in service when it is up to date with the corpus; otherwise brings it up to
-/// date: incrementally when it can ([`update`]), else by a full build. `progress` is told about
-/// builds (for a progress bar).
-pub fn open_or_build(
-    corpus_dir: &Path,
-    data_dir: &Path,
-    canonical_base: &str,
-    progress: &dyn Fn(BuildEvent),
-) -> Result<(OpenIndex, Option<BuildReport>)> {
-    let files = scan(corpus_dir)?;
-    open_or_build_scanned(corpus_dir, data_dir, canonical_base, files, progress)
-}
-
-/// [`open_or_build`] from a scan of the corpus the caller has just taken (the corpus is scanned
-/// again only when another process held the build lock meanwhile).
+/// Opens the index in service when it is up to date with the corpus as `files` (a [`scan`] the
+/// caller has just taken) found it; otherwise brings it up to date: incrementally when it can
+/// ([`update`]), else by a full build (the corpus is scanned again only when another process
+/// held the build lock meanwhile). `progress` is told about builds (for a progress bar).
 pub fn open_or_build_scanned(
     corpus_dir: &Path,
     data_dir: &Path,
