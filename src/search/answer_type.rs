@@ -80,6 +80,16 @@ fn of_form(
     let w = &words[start.min(words.len())..];
     let at = |i: usize| w.get(i).copied().unwrap_or("");
     let (first, second, third) = (at(0), at(1), at(2));
+    // "for how long", "since when", "with whom", "from where": the question word after a
+    // preposition asks what it asks alone.
+    if WH_PREPOSITIONS.contains(&first)
+        && matches!(
+            second,
+            "how" | "when" | "where" | "who" | "whom" | "whose" | "why"
+        )
+    {
+        return of_form(&w[1..], is_person, is_place);
+    }
     let time_words = ["time", "hour"];
     Some(match first {
         "how" => match second {
@@ -91,6 +101,8 @@ fn of_form(
                 }
             }
             "long" | "soon" => AnswerType::Duration,
+            // A distance is a number of units.
+            "far" => AnswerType::Quantity,
             "come" => AnswerType::Reason,
             _ => return None,
         },
@@ -103,20 +115,47 @@ fn of_form(
             // the question word, up to a verb or preposition; its head (the last noun that
             // tells a type) decides: "which foreign ministry official" asks for a person.
             let from = if matches!(second, "what" | "which") {
-                3
-            } else {
                 2
+            } else {
+                1
             };
-            let phrase = std::iter::once(if from == 3 { third } else { second })
-                .chain(w.iter().skip(from).copied())
-                .take(NOUN_PHRASE)
-                .take_while(|n| !AUXILIARIES.contains(n) && !PHRASE_ENDS.contains(n));
+            let phrase = asked_noun_phrase(&w[from.min(w.len())..], from == 1);
             return phrase
+                .iter()
+                .take(NOUN_PHRASE)
+                .take_while(|n| !AUXILIARIES.contains(n) && !PHRASE_ENDS.contains(n))
                 .filter_map(|n| noun_type(n, is_person, is_place))
                 .last();
         }
         _ => return None,
     })
+}
+
+/// Prepositions a question word may follow ("for how long", "since when", "to whom").
+const WH_PREPOSITIONS: &[&str] = &[
+    "for", "since", "until", "till", "by", "to", "from", "with", "of", "at", "on", "in",
+];
+
+/// The words after "what"/"which" that hold the noun telling the answer's type. Right after the
+/// question word a copula and an article are passed over ("what *was the* date of …"; only
+/// there: `copula` is false after a preposition, "on what date"), and "the name of" hands the
+/// type to what is named ("what is the name of the interpreter" asks for a person).
+fn asked_noun_phrase<'s, 'a>(after: &'s [&'a str], copula: bool) -> &'s [&'a str] {
+    let mut rest = after;
+    if copula {
+        if let ["was" | "is" | "were" | "are", tail @ ..] = rest {
+            rest = tail;
+        }
+    }
+    let articles = |r: &'s [&'a str]| match r {
+        ["the" | "a" | "an", tail @ ..] => tail,
+        _ => r,
+    };
+    rest = articles(rest);
+    if let ["name" | "names", "of", tail @ ..] = rest {
+        rest = articles(tail);
+    }
+    rest
 }
 
 /// Nouns that only name the kind of answer asked for when they follow the question word
@@ -134,8 +173,13 @@ pub fn type_words(words: &[&str]) -> Vec<usize> {
     let start = words.iter().take_while(|w| LEADS.contains(w)).count();
     let after = match words.get(start..) {
         Some(["at" | "on" | "in" | "for", "what" | "which", ..]) => start + 2,
-        Some(["what" | "which", ..]) => start + 1,
+        Some(["what" | "which", ..]) => {
+            // Past a copula and an article, as the type is read ("what was the date of …").
+            let rest = &words[start + 1..];
+            start + 1 + rest.len() - asked_noun_phrase(rest, true).len()
+        }
         Some(["how", "many" | "much" | "long", ..]) => start + 2,
+        Some([p, "how", "many" | "much" | "long", ..]) if WH_PREPOSITIONS.contains(p) => start + 3,
         _ => return Vec::new(),
     };
     let mut out = Vec::new();
@@ -567,6 +611,8 @@ mod tests {
         assert_eq!(at("what time of day did he ask to meet"), [1, 2, 3]);
         assert_eq!(at("on which date was it signed"), [2]);
         assert_eq!(at("how many days did it last"), [2]);
+        assert_eq!(at("for how many days did it last"), [3]);
+        assert_eq!(at("what was the date of the memo"), [3]);
         assert!(at("what did they do that day").is_empty());
         assert!(at("did they meet that day").is_empty());
     }
@@ -623,6 +669,28 @@ mod tests {
         assert_eq!(q("which city did they visit"), Some(AnswerType::Place));
         assert_eq!(q("where did they meet"), Some(AnswerType::Place));
         assert_eq!(q("what did he say about grain"), None);
+        // A preposition before the question word; a copula and an article after it.
+        assert_eq!(
+            q("for how long were the gaps open"),
+            Some(AnswerType::Duration)
+        );
+        assert_eq!(q("since when have people crossed"), Some(AnswerType::Date));
+        assert_eq!(q("with whom did he talk"), Some(AnswerType::Person));
+        assert_eq!(q("from where did they come"), Some(AnswerType::Place));
+        assert_eq!(q("how far did they go"), Some(AnswerType::Quantity));
+        assert_eq!(q("what was the date of the memo"), Some(AnswerType::Date));
+        assert_eq!(
+            q("what is the number of crossers"),
+            Some(AnswerType::Quantity)
+        );
+        assert_eq!(
+            q("what was the name of the official"),
+            Some(AnswerType::Person)
+        );
+        assert_eq!(q("what is the name of the city"), Some(AnswerType::Place));
+        assert_eq!(q("what was the soviet position"), None);
+        assert_eq!(q("what was the name of the document"), None);
+        assert_eq!(q("what was said about the date"), None);
         assert_eq!(q(""), None);
     }
 
