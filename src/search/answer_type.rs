@@ -110,6 +110,8 @@ fn of_form(
         "why" => AnswerType::Reason,
         "where" => AnswerType::Place,
         "who" | "whom" | "whose" => AnswerType::Person,
+        // "what caused the flight", "what led to the talks": a cause is a reason.
+        "what" if CAUSE_VERBS.contains(&second) => AnswerType::Reason,
         "what" | "which" | "at" | "on" | "in" | "for" => {
             // "what time", "which day of", "on what date", "what city": the noun phrase after
             // the question word, up to a verb or preposition; its head (the last noun that
@@ -130,6 +132,21 @@ fn of_form(
         _ => return None,
     })
 }
+
+/// Verbs after "what" that ask for a cause.
+const CAUSE_VERBS: &[&str] = &[
+    "caused",
+    "causes",
+    "cause",
+    "led",
+    "leads",
+    "prompted",
+    "prompts",
+    "triggered",
+    "triggers",
+    "made",
+    "drove",
+];
 
 /// Prepositions a question word may follow ("for how long", "since when", "to whom").
 const WH_PREPOSITIONS: &[&str] = &[
@@ -171,6 +188,12 @@ const TYPE_NOUNS: &[&str] = &[
 /// `of`, `day`. A type noun elsewhere ("what did they do that day") is content.
 pub fn type_words(words: &[&str]) -> Vec<usize> {
     let start = words.iter().take_while(|w| LEADS.contains(w)).count();
+    if let Some(["what", v, ..]) = words.get(start..) {
+        if CAUSE_VERBS.contains(v) {
+            // "what *caused* …" asks why: the verb is frame, like "why".
+            return vec![start + 1];
+        }
+    }
     let after = match words.get(start..) {
         Some(["at" | "on" | "in" | "for", "what" | "which", ..]) => start + 2,
         Some(["what" | "which", ..]) => {
@@ -614,6 +637,7 @@ mod tests {
         assert_eq!(at("for how many days did it last"), [3]);
         assert_eq!(at("what was the date of the memo"), [3]);
         assert!(at("what did they do that day").is_empty());
+        assert_eq!(at("what caused the flight"), [1]);
         assert!(at("did they meet that day").is_empty());
     }
 
@@ -691,6 +715,8 @@ mod tests {
         assert_eq!(q("what was the soviet position"), None);
         assert_eq!(q("what was the name of the document"), None);
         assert_eq!(q("what was said about the date"), None);
+        assert_eq!(q("what caused the flight"), Some(AnswerType::Reason));
+        assert_eq!(q("what led to the talks"), Some(AnswerType::Reason));
         assert_eq!(q(""), None);
     }
 
