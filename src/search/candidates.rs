@@ -174,26 +174,23 @@ impl Run<'_> {
             } else {
                 Count.collect_segment(self.weight, ord, seg)?
             };
-            Ok::<_, tantivy::TantivyError>((count, self.top_in(self.weight, ord, seg, &floor)?))
+            Ok::<_, tantivy::TantivyError>((count, self.top_in(ord, seg, &floor)?))
         });
         let per_segment = per_segment
             .into_iter()
             .collect::<Result<Vec<_>, _>>()
             .ok()?;
         let (counts, tops): (Vec<_>, Vec<_>) = per_segment.into_iter().unzip();
-        let mut by_words: Vec<(f32, DocAddress)> = tops.into_iter().flatten().collect();
-        by_words.sort_by(best_first);
-        by_words.truncate(self.k);
+        let by_words = phrased::best_of(tops.into_iter().flatten().collect(), self.k);
         Some((counts.into_iter().sum(), by_words))
     }
 
-    /// The best `k` passages of one segment by `weight` (deleted ones left out), best
-    /// first. The search starts from `floor`, the best k-th score another segment has found so
+    /// The best `k` passages of one segment by the words alone (deleted ones left out), in no
+    /// order. The search starts from `floor`, the best k-th score another segment has found so
     /// far, and raises it: a passage below it cannot enter the top k of the whole index, and
     /// block-max WAND skips the blocks of postings that cannot reach it.
     fn top_in(
         &self,
-        weight: &dyn Weight,
         ord: u32,
         seg: &tantivy::SegmentReader,
         floor: &Floor,
@@ -202,32 +199,31 @@ impl Run<'_> {
         let alive = seg.alive_bitset();
         let k = self.k;
         let mut threshold = floor.below();
-        weight.for_each_pruning(threshold, seg, &mut |doc, score| {
-            if alive.is_some_and(|a| a.is_deleted(doc)) {
-                return threshold;
-            }
-            heap.push(Worst { score, doc });
-            if heap.len() > k {
-                heap.pop();
-            }
-            // Full: a later passage of this segment must beat the k-th (an equal score loses
-            // on its address); from another segment, an equal score may still win on it.
-            threshold = match heap.len() == k {
-                true => {
-                    let kth = heap.peek().map_or(f32::MIN, |w| w.score);
-                    floor.raise(kth);
-                    kth.max(floor.below())
+        self.weight
+            .for_each_pruning(threshold, seg, &mut |doc, score| {
+                if alive.is_some_and(|a| a.is_deleted(doc)) {
+                    return threshold;
                 }
-                false => floor.below(),
-            };
-            threshold
-        })?;
-        let mut top: Vec<(f32, DocAddress)> = heap
+                heap.push(Worst { score, doc });
+                if heap.len() > k {
+                    heap.pop();
+                }
+                // Full: a later passage of this segment must beat the k-th (an equal score loses
+                // on its address); from another segment, an equal score may still win on it.
+                threshold = match heap.len() == k {
+                    true => {
+                        let kth = heap.peek().map_or(f32::MIN, |w| w.score);
+                        floor.raise(kth);
+                        kth.max(floor.below())
+                    }
+                    false => floor.below(),
+                };
+                threshold
+            })?;
+        Ok(heap
             .into_iter()
             .map(|w| (w.score, DocAddress::new(ord, w.doc)))
-            .collect();
-        top.sort_by(best_first);
-        Ok(top)
+            .collect())
     }
 
     /// The best `k` passages holding a phrase, by words and phrase bonuses together (empty
@@ -289,13 +285,7 @@ impl Run<'_> {
             .collect();
         rest.sort();
         top.extend(exact_scores(self.searcher, self.weight, &rest));
-        top.sort_by(|a, b| {
-            b.0.partial_cmp(&a.0)
-                .unwrap_or(std::cmp::Ordering::Equal)
-                .then_with(|| a.1.cmp(&b.1))
-        });
-        top.truncate(self.k);
-        top
+        phrased::best_of(top, self.k)
     }
 }
 
@@ -403,13 +393,6 @@ fn exact_scores(
         }
     }
     out
-}
-
-/// Tantivy's order of search results: higher score first, then lower address.
-fn best_first(a: &(f32, DocAddress), b: &(f32, DocAddress)) -> std::cmp::Ordering {
-    b.0.partial_cmp(&a.0)
-        .unwrap_or(std::cmp::Ordering::Equal)
-        .then_with(|| a.1.cmp(&b.1))
 }
 
 /// A passage of a segment's top k, ordered so that a max-heap's top is the one to drop first:
