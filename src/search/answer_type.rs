@@ -112,16 +112,16 @@ fn of_form(
         "who" | "whom" | "whose" => AnswerType::Person,
         // "what caused the flight", "what led to the talks": a cause is a reason.
         "what" if CAUSE_VERBS.contains(&second) => AnswerType::Reason,
-        "what" | "which" | "at" | "on" | "in" | "for" => {
+        p if matches!(p, "what" | "which")
+            || (WH_PREPOSITIONS.contains(&p) && matches!(second, "what" | "which")) =>
+        {
             // "what time", "which day of", "on what date", "what city": the noun phrase after
             // the question word, up to a verb or preposition; its head (the last noun that
             // tells a type) decides: "which foreign ministry official" asks for a person.
-            let from = if matches!(second, "what" | "which") {
-                2
-            } else {
-                1
+            let phrase = match p {
+                "what" | "which" => asked_noun_phrase(&w[1..], true),
+                _ => asked_noun_phrase(&w[2..], false),
             };
-            let phrase = asked_noun_phrase(&w[from.min(w.len())..], from == 1);
             return phrase
                 .iter()
                 .take(NOUN_PHRASE)
@@ -195,7 +195,7 @@ pub fn type_words(words: &[&str]) -> Vec<usize> {
         }
     }
     let after = match words.get(start..) {
-        Some(["at" | "on" | "in" | "for", "what" | "which", ..]) => start + 2,
+        Some([p, "what" | "which", ..]) if WH_PREPOSITIONS.contains(p) => start + 2,
         Some(["what" | "which", ..]) => {
             // Past a copula and an article, as the type is read ("what was the date of …").
             let rest = &words[start + 1..];
@@ -633,6 +633,7 @@ mod tests {
         };
         assert_eq!(at("what time of day did he ask to meet"), [1, 2, 3]);
         assert_eq!(at("on which date was it signed"), [2]);
+        assert_eq!(at("since which year has it been open"), [2]);
         assert_eq!(at("how many days did it last"), [2]);
         assert_eq!(at("for how many days did it last"), [3]);
         assert_eq!(at("what was the date of the memo"), [3]);
@@ -717,6 +718,8 @@ mod tests {
         assert_eq!(q("what was said about the date"), None);
         assert_eq!(q("what caused the flight"), Some(AnswerType::Reason));
         assert_eq!(q("what led to the talks"), Some(AnswerType::Reason));
+        assert_eq!(q("to which city did they go"), Some(AnswerType::Place));
+        assert_eq!(q("in the city what did they do"), None);
         assert_eq!(q(""), None);
     }
 
